@@ -1,0 +1,101 @@
+package serverless.harness;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import serverless.harness.broker.ConnectionRecord;
+import serverless.harness.broker.EmbeddedBroker;
+import serverless.harness.broker.PublishRecord;
+import serverless.harness.pki.TestPki;
+
+/** The embedded HiveMQ CE broker behind its SNI-checking front, seen as a {@link Broker}. */
+final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
+
+    private final EmbeddedBroker broker;
+    private final TestPki pki;
+    private final Path hostsFile;
+    private final String username;
+    private final String password;
+
+    private EmbeddedServerlessBroker(EmbeddedBroker broker, TestPki pki, Path hostsFile, String username, String password) {
+        this.broker = broker;
+        this.pki = pki;
+        this.hostsFile = hostsFile;
+        this.username = username;
+        this.password = password;
+    }
+
+    static EmbeddedServerlessBroker start(TestPki pki, Path hostsFile, String username, String password) throws Exception {
+        EmbeddedBroker broker = EmbeddedBroker.start(pki, TestBed.DEPLOYMENT_HOST, Map.of(username, password));
+        return new EmbeddedServerlessBroker(broker, pki, hostsFile, username, password);
+    }
+
+    @Override
+    public String description() {
+        return "embedded HiveMQ CE behind an SNI-checking front, TLS-only (mqtts " + tlsPort() + ", wss "
+                + wssPort() + wsPath() + "), password auth, started in " + broker.startupTime().toMillis() + " ms";
+    }
+
+    @Override
+    public String host() {
+        return broker.host();
+    }
+
+    @Override
+    public int tlsPort() {
+        return broker.tlsPort();
+    }
+
+    @Override
+    public int wssPort() {
+        return broker.wssPort();
+    }
+
+    @Override
+    public String wsPath() {
+        return broker.wsPath();
+    }
+
+    @Override
+    public Optional<Path> caFile() {
+        return Optional.of(pki.caCertificate());
+    }
+
+    @Override
+    public String username() {
+        return username;
+    }
+
+    @Override
+    public String password() {
+        return password;
+    }
+
+    @Override
+    public Optional<Path> hostsFile() {
+        return Optional.of(hostsFile);
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.allOf(Capability.class);
+    }
+
+    @Override
+    public List<ConnectionRecord> connections() {
+        return broker.connections();
+    }
+
+    @Override
+    public List<PublishRecord> publishes() {
+        return broker.publishes();
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+    }
+}

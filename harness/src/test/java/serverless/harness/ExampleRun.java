@@ -1,0 +1,61 @@
+package serverless.harness;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One planned run of an example: the MQTT_* variables a user would export, with a client id and topic
+ * unique to this run so runs never see each other's messages. Tests change the variables to inject faults.
+ */
+public final class ExampleRun {
+
+    private final Example example;
+    private final Broker broker;
+    private final String clientId;
+    private final String topic;
+    private final Map<String, String> env = new HashMap<>();
+
+    private ExampleRun(Example example, Broker broker, String name) {
+        this.example = example;
+        this.broker = broker;
+        this.clientId = name + "-" + TestBed.randomSecret().substring(0, 8);
+        this.topic = "serverless-examples/it/" + clientId;
+        env.put("MQTT_HOST", broker.host());
+        env.put("MQTT_PORT", String.valueOf(example.transport() == Example.Transport.WSS ? broker.wssPort() : broker.tlsPort()));
+        if (example.transport() == Example.Transport.WSS) {
+            env.put("MQTT_WS_PATH", broker.wsPath());
+        }
+        env.put("MQTT_USERNAME", broker.username());
+        env.put("MQTT_PASSWORD", broker.password());
+        broker.caFile().ifPresent(ca -> env.put("MQTT_CA_FILE", ca.toString()));
+        env.put("MQTT_CLIENT_ID", clientId);
+        env.put("MQTT_TOPIC", topic);
+    }
+
+    /** A run of {@code example} against {@code broker}; {@code name} goes into the client id and log file names. */
+    public static ExampleRun of(Example example, Broker broker, String name) {
+        return new ExampleRun(example, broker, name);
+    }
+
+    public ExampleRun set(String variable, String value) {
+        env.put(variable, value);
+        return this;
+    }
+
+    public ExampleRun unset(String variable) {
+        env.remove(variable);
+        return this;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public RunResult execute() {
+        return ExampleRunner.run(example, Map.copyOf(env), broker, clientId);
+    }
+}

@@ -1,0 +1,72 @@
+package serverless.harness;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an example as a user would: {@code java -cp <module>.jar <main class>} in its own JVM, configured
+ * only by MQTT_* environment variables. Separate JVMs also keep the stacks' clashing Netty versions apart.
+ *
+ * <p>Each run's output is kept under {@code target/example-runs/} for reading after a failed build.
+ */
+public final class ExampleRunner {
+
+    /** A backstop far above every bound the examples keep themselves; a run that needs it has hung. */
+    public static final Duration HARD_LIMIT = Duration.ofSeconds(45);
+
+    private static final Path RUN_LOGS = Path.of("target", "example-runs");
+
+    private ExampleRunner() {
+    }
+
+    public static RunResult run(Example example, Map<String, String> env, Broker broker, String runName) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Short-lived JVMs: the C1 compiler alone and the serial collector start fastest.
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:+UseSerialGC");
+        // Resolve the test deployment's host name to this machine without touching /etc/hosts, so the
+        // example sends it as SNI and checks it against the certificate exactly as with a real deployment.
+        broker.hostsFile().ifPresent(hosts -> command.add("-Djdk.net.hosts.file=" + hosts));
+        command.add("-cp");
+        command.add(example.jar().toString());
+        command.add(example.mainClass());
+
+        try {
+            Files.createDirectories(RUN_LOGS);
+            String safeName = runName.replaceAll("[^A-Za-z0-9._-]+", "_");
+            Path stdout = RUN_LOGS.resolve(safeName + ".out");
+            Path stderr = RUN_LOGS.resolve(safeName + ".err");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile());
+            // Only what the test sets: nothing from the developer's own MQTT_* or JAVA_TOOL_OPTIONS.
+            builder.environment().keySet().removeIf(name -> name.startsWith("MQTT_")
+                    || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
+            builder.environment().putAll(env);
+
+            long start = System.nanoTime();
+            Process process = builder.start();
+            boolean ended = process.waitFor(HARD_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            return new RunResult(ended ? process.exitValue() : -1,
+                    Files.readString(stdout, StandardCharsets.UTF_8),
+                    Files.readString(stderr, StandardCharsets.UTF_8), took, !ended);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run " + example, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + example, e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package serverless.harness;
+
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import serverless.harness.Broker.Capability;
+import serverless.harness.Example.Transport;
+
+/**
+ * The ways a connection goes wrong that Serverless users meet most, each with the phrase the example's
+ * one-line error must contain (see CONTRIBUTING.md) and the exit code it must end with.
+ */
+public enum Fault {
+    WRONG_PASSWORD("username or password", 1, Capability.LOCAL,
+            (run, bed) -> run.set("MQTT_PASSWORD", "wrong-" + TestBed.randomSecret())),
+    UNKNOWN_USER("not authorized", 1, Capability.LOCAL,
+            (run, bed) -> run.set("MQTT_USERNAME", "nobody-" + TestBed.randomSecret().substring(0, 6))),
+    ANONYMOUS("MQTT_USERNAME is not set", 2, null,
+            (run, bed) -> run.unset("MQTT_USERNAME").unset("MQTT_PASSWORD")),
+    UNTRUSTED_CA("not trusted", 1, Capability.LOCAL,
+            (run, bed) -> run.set("MQTT_CA_FILE", bed.pki().untrustedCaCertificate().toString())),
+    IP_ADDRESS("IP address", 1, Capability.LOCAL,
+            (run, bed) -> run.set("MQTT_HOST", "127.0.0.1")),
+    NO_SNI("SNI", 1, Capability.SNI_ENFORCED,
+            // The JDK sends no SNI for a name without a dot.
+            (run, bed) -> run.set("MQTT_HOST", "localhost")),
+    WRONG_SNI("SNI", 1, Capability.SNI_ENFORCED,
+            // Like a CNAME of one's own pointing at the deployment.
+            (run, bed) -> run.set("MQTT_HOST", TestBed.OTHER_HOST)),
+    CERTIFICATE_FOR_OTHER_HOST("does not match", 1, Capability.LOCAL,
+            (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().wrongHostCertificatePort()))),
+    EXPIRED_CERTIFICATE("expired", 1, Capability.LOCAL,
+            (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().expiredCertificatePort()))),
+    PLAINTEXT_PORT("TLS port", 1, Capability.LOCAL,
+            (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().plaintextPort()))),
+    CLOSED_PORT("connection refused", 1, Capability.LOCAL,
+            (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().closedPort()))),
+    WRONG_WEBSOCKET_PATH("WebSocket path", 1, Capability.LOCAL,
+            (run, bed) -> run.set("MQTT_WS_PATH", "/wrong"));
+
+    private final String phrase;
+    private final int exitCode;
+    private final Capability needs;
+    private final BiConsumer<ExampleRun, TestBed> injection;
+
+    Fault(String phrase, int exitCode, Capability needs, BiConsumer<ExampleRun, TestBed> injection) {
+        this.phrase = phrase;
+        this.exitCode = exitCode;
+        this.needs = needs;
+        this.injection = injection;
+    }
+
+    /** The phrase the one-line error must contain (case-insensitive). */
+    public String phrase() {
+        return phrase;
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+
+    /** What the broker must be able to do for this fault to be injected; empty when anything will do. */
+    public Optional<Capability> needs() {
+        return Optional.ofNullable(needs);
+    }
+
+    /** Whether the fault exists for this kind of example (a WebSocket path only for WebSocket examples). */
+    public boolean appliesTo(Example example) {
+        return this != WRONG_WEBSOCKET_PATH || example.transport() == Transport.WSS;
+    }
+
+    public void injectInto(ExampleRun run, TestBed bed) {
+        injection.accept(run, bed);
+    }
+}

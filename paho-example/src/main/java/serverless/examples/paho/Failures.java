@@ -1,0 +1,165 @@
+package serverless.examples.paho;
+
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * Turns what went wrong into one line a newcomer can act on, following the Serverless troubleshooting
+ * order: address, port, TLS (trust, host name, SNI), credentials.
+ *
+ * <p>The TLS and socket causes are the JDK's own exceptions, found by walking the cause chain; only the
+ * CONNACK codes are Paho's. Set MQTT_DEBUG=true to get the stack trace as well.
+ */
+final class Failures {
+
+    /** Paho 3.1.1 CONNACK return codes (MqttException.getReasonCode). */
+    private static final int V3_BAD_USERNAME_OR_PASSWORD = 4;
+    private static final int V3_NOT_AUTHORIZED = 5;
+    /** MQTT 5 CONNACK reason codes 0x86 and 0x87. */
+    private static final int V5_BAD_USERNAME_OR_PASSWORD = 0x86;
+    private static final int V5_NOT_AUTHORIZED = 0x87;
+    /** SUBACK refusal: Paho 3.1.1 throws it (REASON_CODE_SUBSCRIBE_FAILED), the MQTT 5 example too. */
+    static final int SUBSCRIPTION_REFUSED = 0x80;
+    /** Paho's own "timed out waiting for a response from the server", in both clients. */
+    private static final int PAHO_CLIENT_TIMEOUT = 32000;
+
+    private static final Pattern IP_ADDRESS = Pattern.compile("^[0-9.]+$|:");
+
+    private Failures() {
+    }
+
+    /** Prints the one-line error (and the stack trace with MQTT_DEBUG=true) and returns the exit code. */
+    static int report(Throwable error, String host) {
+        boolean settingsProblem = error instanceof SettingsException;
+        System.err.println("ERROR: " + describe(error, host));
+        if ("true".equalsIgnoreCase(System.getenv("MQTT_DEBUG"))) {
+            error.printStackTrace();
+        }
+        return settingsProblem ? 2 : 1;
+    }
+
+    static String describe(Throwable error, String host) {
+        if (error instanceof SettingsException) {
+            return error.getMessage();
+        }
+        String line = describeConnectionFailure(error);
+        if (host != null && IP_ADDRESS.matcher(host).find()) {
+            line += " MQTT_HOST " + host + " is an IP address: Serverless needs the deployment's domain name,"
+                    + " which the client sends as SNI and checks against the certificate.";
+        }
+        return line;
+    }
+
+    private static String describeConnectionFailure(Throwable error) {
+        int reasonCode = pahoReasonCode(error);
+        if (reasonCode == V3_BAD_USERNAME_OR_PASSWORD || reasonCode == V5_BAD_USERNAME_OR_PASSWORD) {
+            return "The broker refused the username or password (CONNACK: bad user name or password)."
+                    + " Check MQTT_USERNAME and MQTT_PASSWORD against the deployment's Authentication page.";
+        }
+        if (reasonCode == V3_NOT_AUTHORIZED || reasonCode == V5_NOT_AUTHORIZED) {
+            return "The broker refused the connection: not authorized (CONNACK)."
+                    + " Check that MQTT_USERNAME exists on this deployment and that its ACL allows it to connect.";
+        }
+        if (reasonCode == SUBSCRIPTION_REFUSED) {
+            return "The broker refused the subscription to MQTT_TOPIC."
+                    + " Check that the user's ACL allows it to subscribe to that topic.";
+        }
+        if (has(error, CertificateExpiredException.class) || has(error, CertificateNotYetValidException.class)) {
+            return "The server's certificate has expired or is not yet valid."
+                    + " Check the machine's clock; if it is right, the server is not the deployment you meant.";
+        }
+        if (messageContains(error, "No subject alternative") || messageContains(error, "No name matching")) {
+            return "The server's certificate does not match the host name in MQTT_HOST."
+                    + " Use the deployment's address exactly as the console shows it, not an IP address or a CNAME.";
+        }
+        if (has(error, CertPathBuilderException.class) || has(error, CertPathValidatorException.class)
+                || messageContains(error, "PKIX path")) {
+            return "The server's certificate is not trusted by the CA in use."
+                    + " Set MQTT_CA_FILE to the deployment's emqxsl-ca.crt from the console, or unset it to use"
+                    + " the JDK's default trust store, which already trusts Serverless' DigiCert root.";
+        }
+        if (has(error, UnknownHostException.class)) {
+            return "The host name in MQTT_HOST could not be resolved."
+                    + " Check its spelling against the console and that this machine's DNS works.";
+        }
+        if (has(error, ConnectException.class)) {
+            return "Could not reach the server: connection refused."
+                    + " Check MQTT_HOST and MQTT_PORT: Serverless offers 8883 (MQTT over TLS) and 8084"
+                    + " (MQTT over WebSocket with TLS); 1883 and 8083 are not offered.";
+        }
+        if (has(error, SocketTimeoutException.class) || reasonCode == PAHO_CLIENT_TIMEOUT) {
+            return "The connection timed out."
+                    + " Check that MQTT_HOST and MQTT_PORT (8883) are right and that a firewall or proxy"
+                    + " lets this machine reach them (try: nc -vz HOST 8883).";
+        }
+        if (messageContains(error, "protocol_version") || messageContains(error, "No appropriate protocol")) {
+            return "The server and this client share no TLS version."
+                    + " Serverless speaks TLS 1.2 and 1.3; check that this JVM has not disabled them.";
+        }
+        if (messageContains(error, "Unsupported or unrecognized SSL message")) {
+            return "The server did not answer with TLS: MQTT_PORT is not a TLS port."
+                    + " Serverless offers 8883 (MQTT over TLS) and 8084 (MQTT over WebSocket with TLS).";
+        }
+        if (has(error, SSLHandshakeException.class) || has(error, EOFException.class)
+                || (has(error, SSLException.class) && messageContains(error, "reset"))) {
+            return "The server closed the connection during the TLS handshake."
+                    + " Serverless refuses clients that do not send the deployment's domain as SNI: MQTT_HOST must be"
+                    + " that domain (not an IP address, not a CNAME); and check that MQTT_PORT is a TLS port (8883).";
+        }
+        if (has(error, TimeoutException.class)) {
+            return "The message did not come back within the time limit."
+                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC.";
+        }
+        return "Unexpected failure: " + rootCause(error) + "."
+                + " Run again with MQTT_DEBUG=true for the stack trace, and include it in a support ticket"
+                + " (with the deployment, client type and version, and your code without the password).";
+    }
+
+    private static int pahoReasonCode(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.paho.client.mqttv3.MqttException v3) {
+                return v3.getReasonCode();
+            }
+            if (t instanceof org.eclipse.paho.mqttv5.common.MqttException v5) {
+                return v5.getReasonCode();
+            }
+        }
+        return -1;
+    }
+
+    private static boolean has(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean messageContains(Throwable error, String text) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+}

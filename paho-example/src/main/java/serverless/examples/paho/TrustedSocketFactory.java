@@ -1,0 +1,67 @@
+package serverless.examples.paho;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The TLS socket factory: it verifies the server's certificate chain, either against the CA file the user
+ * gave (MQTT_CA_FILE, e.g. the console's emqxsl-ca.crt) or against the JDK's default trust store.
+ *
+ * <p>Serverless certificates are issued by DigiCert, whose root is in every current JDK's trust store, so
+ * the CA file is optional in Java. Nothing here turns verification off: there is no trust-all path.
+ * The host name check and SNI are the client library's job (see the example's connect options).
+ */
+final class TrustedSocketFactory {
+
+    private TrustedSocketFactory() {
+    }
+
+    static SSLSocketFactory create(Optional<Path> caFile) throws GeneralSecurityException, IOException {
+        // [START trust]
+        if (caFile.isEmpty()) {
+            // The JDK's default trust store (cacerts) already trusts Serverless' DigiCert root.
+            return SSLContext.getDefault().getSocketFactory();
+        }
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trustStoreFrom(caFile.get()));
+        // "TLS" lets client and server agree on TLS 1.3 or 1.2; no version is pinned.
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers.getTrustManagers(), null);
+        return context.getSocketFactory();
+        // [END trust]
+    }
+
+    /** Every certificate in the PEM file becomes a trusted entry (emqxsl-ca.crt holds a chain). */
+    private static KeyStore trustStoreFrom(Path pemFile) throws GeneralSecurityException, IOException {
+        Collection<? extends Certificate> certificates;
+        try (InputStream in = Files.newInputStream(pemFile)) {
+            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (CertificateException notPem) {
+            certificates = List.of(); // reported just below, with what to do
+        }
+        if (certificates.isEmpty()) {
+            throw new SettingsException("MQTT_CA_FILE=" + pemFile + " holds no PEM certificate"
+                    + ": download the deployment's CA file (emqxsl-ca.crt) from the console, or unset MQTT_CA_FILE");
+        }
+        KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
+        trustStore.load(null, null);
+        int index = 0;
+        for (Certificate certificate : certificates) {
+            trustStore.setCertificateEntry("ca-" + index++, certificate);
+        }
+        return trustStore;
+    }
+}
