@@ -9,7 +9,10 @@ import java.nio.file.Path;
  */
 public enum Example {
     PAHO("paho-example", "serverless.examples.paho.PahoExample", "Paho, MQTT 3.1.1", Transport.TLS),
-    PAHO_V5("paho-example", "serverless.examples.paho.PahoV5Example", "Paho, MQTT 5", Transport.TLS);
+    PAHO_V5("paho-example", "serverless.examples.paho.PahoV5Example", "Paho, MQTT 5", Transport.TLS),
+    HIVEMQ("hivemq-example", "serverless.examples.hivemq.HiveMqExample", "HiveMQ client, MQTT 5", Transport.TLS),
+    HIVEMQ_V3("hivemq-example", "serverless.examples.hivemq.HiveMqV3Example", "HiveMQ client, MQTT 3.1.1", Transport.TLS),
+    VERTX("vertx-example", "serverless.examples.vertx.VertxExample", "Vert.x MQTT, MQTT 3.1.1", Transport.TLS);
 
     /** How the example reaches the broker: MQTT over TLS (8883) or MQTT over secure WebSocket (8084). */
     public enum Transport { TLS, WSS }

@@ -1,0 +1,339 @@
+package serverless.harness.broker;
+
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.client.parameter.ListenerType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import serverless.harness.broker.ServerlessLikeExtension.ListenerInfo;
+import serverless.harness.pki.TestPki;
+
+/**
+ * An embedded HiveMQ CE broker set up like an EMQX Cloud Serverless deployment: TLS-only (MQTT over TLS
+ * and MQTT over WebSocket over TLS on {@code /mqtt}), password authentication that answers like EMQX's
+ * built-in database, and an SNI check in front that refuses a handshake without the deployment's name.
+ *
+ * <pre>
+ *   client ──► SNI front (public port, 127.0.0.1) ──► HiveMQ TLS listener (internal port, 127.0.0.1)
+ * </pre>
+ *
+ * Sessions are kept in files in a temporary folder, so they survive {@link #restart()}; {@link #close()}
+ * stops everything and deletes that folder. Start takes about 2-3 s, stop about 4 s (HiveMQ's fixed
+ * shutdown waits): start one per test run. HiveMQ logs through SLF4J/logback; keep {@code com.hivemq} at WARN.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    /** The WebSocket path, as on Serverless. */
+    public static final String WS_PATH = "/mqtt";
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final int PLAINTEXT_MQTT_PORT = 1883;
+    private static final Duration START_BOUND = Duration.ofSeconds(60);
+    /** HiveMQ with file persistence opens ~1,300 files; with a limit of 1024 its start hangs without an error. */
+    private static final long MIN_OPEN_FILES = 2048;
+
+    private final String host;
+    private final Path folder;
+    private final int internalTlsPort;
+    private final int internalWssPort;
+    private final boolean plaintextPortBusyBefore;
+    private final ServerlessLikeExtension extension;
+    private final List<ConnectionRecord> connections = new CopyOnWriteArrayList<>();
+    private final List<PublishRecord> publishes = new CopyOnWriteArrayList<>();
+    private final List<HandshakeRefusal> refusals = new CopyOnWriteArrayList<>();
+    private EmbeddedHiveMQ hivemq;
+    private SniFront tlsFront;
+    private SniFront wssFront;
+    private Duration startupTime;
+    private boolean closed;
+
+    private EmbeddedBroker(String host, Map<String, String> users, Path folder) throws IOException {
+        this.host = host;
+        this.folder = folder;
+        this.internalTlsPort = freePort();
+        this.internalWssPort = freePort();
+        this.plaintextPortBusyBefore = isListening(PLAINTEXT_MQTT_PORT);
+        this.extension = new ServerlessLikeExtension(users, connections::add, publishes::add);
+    }
+
+    /**
+     * Starts HiveMQ with {@code pki}'s server key store and the given users (user name to password), and the
+     * SNI front that lets only {@code deploymentHost} through. Fails loudly if the broker does not come up
+     * with exactly its two TLS listeners.
+     */
+    public static EmbeddedBroker start(TestPki pki, String deploymentHost, Map<String, String> users)
+            throws IOException {
+        long started = System.nanoTime();
+        checkOpenFileLimit();
+        Path folder = Files.createTempDirectory("embedded-hivemq-");
+        EmbeddedBroker broker = null;
+        try {
+            broker = new EmbeddedBroker(deploymentHost, users, folder);
+            broker.writeConfiguration(pki);
+            broker.startHiveMq();
+            broker.tlsFront = SniFront.start(Transport.TCP, deploymentHost,
+                    new InetSocketAddress(LOOPBACK, broker.internalTlsPort), SniFront.DEFAULT_HELLO_TIMEOUT,
+                    broker.refusals::add);
+            broker.wssFront = SniFront.start(Transport.WEBSOCKET, deploymentHost,
+                    new InetSocketAddress(LOOPBACK, broker.internalWssPort), SniFront.DEFAULT_HELLO_TIMEOUT,
+                    broker.refusals::add);
+            broker.startupTime = Duration.ofNanos(System.nanoTime() - started);
+            return broker;
+        } catch (IOException | RuntimeException e) {
+            if (broker != null) {
+                broker.close();
+            } else {
+                deleteRecursively(folder);
+            }
+            throw e;
+        }
+    }
+
+    /** The deployment's host name: the only SNI the front lets through, and the name in the certificate. */
+    public String host() {
+        return host;
+    }
+
+    /** The public port for MQTT over TLS (Serverless: 8883), on 127.0.0.1. */
+    public int tlsPort() {
+        return tlsFront.port();
+    }
+
+    /** The public port for MQTT over WebSocket over TLS (Serverless: 8084), on 127.0.0.1. */
+    public int wssPort() {
+        return wssFront.port();
+    }
+
+    public String wsPath() {
+        return WS_PATH;
+    }
+
+    /** How long {@link #start} took, from the call until both fronts listened. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** Every CONNECT the broker authenticated, oldest first. */
+    public List<ConnectionRecord> connections() {
+        return List.copyOf(connections);
+    }
+
+    /** Every PUBLISH the broker received from a client, oldest first. */
+    public List<PublishRecord> publishes() {
+        return List.copyOf(publishes);
+    }
+
+    /** Every connection the SNI front closed before it reached the broker, oldest first. */
+    public List<HandshakeRefusal> refusedHandshakes() {
+        return List.copyOf(refusals);
+    }
+
+    /**
+     * Stops HiveMQ and starts it again with the same data folder and internal ports, like a deployment
+     * restarting. The fronts stay up; connections made meanwhile are refused as {@code BROKER_UNAVAILABLE}.
+     */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("the broker is closed");
+        }
+        // A new instance on the same folders: the same instance cannot start twice (its metrics stay registered).
+        stopHiveMq();
+        startHiveMq();
+    }
+
+    /** Stops the fronts and HiveMQ (about 4 s) and deletes the broker's folder. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (tlsFront != null) {
+            tlsFront.close();
+        }
+        if (wssFront != null) {
+            wssFront.close();
+        }
+        try {
+            stopHiveMq();
+        } finally {
+            deleteRecursively(folder);
+        }
+    }
+
+    private void stopHiveMq() {
+        if (hivemq == null) {
+            return;
+        }
+        try {
+            hivemq.close(); // stops it first
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("HiveMQ did not stop cleanly: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while HiveMQ was stopping", e);
+        } finally {
+            hivemq = null;
+        }
+    }
+
+    private void writeConfiguration(TestPki pki) throws IOException {
+        String password = xml(new String(pki.keyStorePassword()));
+        String tls = """
+                        <tls>
+                            <keystore>
+                                <path>%s</path>
+                                <password>%s</password>
+                                <private-key-password>%s</private-key-password>
+                            </keystore>
+                        </tls>
+                """.formatted(xml(pki.serverKeyStore().toAbsolutePath().toString()), password, password);
+        String config = """
+                <?xml version="1.0"?>
+                <hivemq>
+                    <listeners>
+                        <tls-tcp-listener>
+                            <port>%d</port>
+                            <bind-address>127.0.0.1</bind-address>
+                            <name>%s</name>
+                %s        </tls-tcp-listener>
+                        <tls-websocket-listener>
+                            <port>%d</port>
+                            <bind-address>127.0.0.1</bind-address>
+                            <name>%s</name>
+                            <path>%s</path>
+                            <subprotocols>
+                                <subprotocol>mqtt</subprotocol>
+                            </subprotocols>
+                            <allow-extensions>true</allow-extensions>
+                %s        </tls-websocket-listener>
+                    </listeners>
+                    <persistence>
+                        <mode>file</mode>
+                    </persistence>
+                    <anonymous-usage-statistics>
+                        <enabled>false</enabled>
+                    </anonymous-usage-statistics>
+                </hivemq>
+                """.formatted(internalTlsPort, Transport.TCP.listenerName(), tls,
+                internalWssPort, Transport.WEBSOCKET.listenerName(), WS_PATH, tls);
+        Files.createDirectories(folder.resolve("conf"));
+        Files.createDirectories(folder.resolve("data"));
+        Files.createDirectories(folder.resolve("extensions"));
+        Files.writeString(folder.resolve("conf/config.xml"), config, StandardCharsets.UTF_8);
+    }
+
+    private void startHiveMq() {
+        hivemq = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(folder.resolve("conf"))
+                .withDataFolder(folder.resolve("data"))
+                .withExtensionsFolder(folder.resolve("extensions"))
+                .withEmbeddedExtension(EmbeddedExtension.builder()
+                        .withId("serverless-like")
+                        .withName("Serverless-like authentication and connection log")
+                        .withVersion("1")
+                        .withAuthor("serverless-examples harness")
+                        .withPriority(1000)
+                        .withStartPriority(1000)
+                        .withExtensionMain(extension)
+                        .build())
+                .withoutLoggingBootstrap()
+                .build();
+        await(hivemq.start(), "start");
+        checkListeners();
+    }
+
+    /** HiveMQ opens a plaintext listener on 1883 when its listener configuration is unusable: catch that. */
+    private void checkListeners() {
+        Set<ListenerInfo> expected = Set.of(
+                new ListenerInfo(ListenerType.TLS_TCP_LISTENER, "127.0.0.1", internalTlsPort),
+                new ListenerInfo(ListenerType.TLS_WEBSOCKET_LISTENER, "127.0.0.1", internalWssPort));
+        if (!extension.listeners().equals(expected)) {
+            throw new IllegalStateException("HiveMQ started with the listeners " + extension.listeners()
+                    + " instead of exactly " + expected + ": check the generated config.xml");
+        }
+        for (int port : new int[] {internalTlsPort, internalWssPort}) {
+            if (!isListening(port)) {
+                throw new IllegalStateException("HiveMQ reported started, but nothing listens on 127.0.0.1:" + port);
+            }
+        }
+        if (!plaintextPortBusyBefore && isListening(PLAINTEXT_MQTT_PORT)) {
+            throw new IllegalStateException("port 1883 (plaintext MQTT) is open since HiveMQ started:"
+                    + " its listener configuration was not used");
+        }
+    }
+
+    private static void await(CompletableFuture<Void> future, String what) {
+        try {
+            future.get(START_BOUND.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("HiveMQ did not " + what + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("HiveMQ did not " + what + " within " + START_BOUND.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while HiveMQ was to " + what, e);
+        }
+    }
+
+    private static void checkOpenFileLimit() {
+        if (ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean os
+                && os.getMaxFileDescriptorCount() < MIN_OPEN_FILES) {
+            throw new IllegalStateException("the open-file limit is " + os.getMaxFileDescriptorCount()
+                    + "; embedded HiveMQ needs at least " + MIN_OPEN_FILES + " (its start hangs otherwise):"
+                    + " raise it, e.g. ulimit -n 4096");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean isListening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(LOOPBACK, port), 1_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String xml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the broker's folder " + root, e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package serverless.harness.broker;
+
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
+import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
+import com.hivemq.extension.sdk.api.client.parameter.Listener;
+import com.hivemq.extension.sdk.api.client.parameter.ListenerType;
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
+import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
+import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The embedded HiveMQ extension that makes the broker answer like EMQX 5.8.9's built-in user database
+ * (what a Serverless deployment's Authentication page manages), and records every CONNECT and PUBLISH.
+ *
+ * <ul>
+ *   <li>no user name or no password: bad user name or password (MQTT 3.1.1 code 4, MQTT 5 0x86);</li>
+ *   <li>a user name the deployment does not know: not authorized (code 5, 0x87);</li>
+ *   <li>a wrong password: bad user name or password (code 4, 0x86).</li>
+ * </ul>
+ * Anonymous clients are refused. It starts before the listeners open, so there is no anonymous window.
+ */
+final class ServerlessLikeExtension implements ExtensionMain {
+
+    /** A listener as HiveMQ reported it configured: type, bind address and port. */
+    record ListenerInfo(ListenerType type, String bindAddress, int port) {
+    }
+
+    private final Map<String, byte[]> passwords;
+    private final Consumer<ConnectionRecord> connections;
+    private final Consumer<PublishRecord> publishes;
+    private volatile Set<ListenerInfo> listeners = Set.of();
+
+    ServerlessLikeExtension(Map<String, String> users, Consumer<ConnectionRecord> connections,
+            Consumer<PublishRecord> publishes) {
+        Map<String, byte[]> copy = new HashMap<>();
+        users.forEach((user, password) -> copy.put(user, password.getBytes(StandardCharsets.UTF_8)));
+        this.passwords = Map.copyOf(copy);
+        this.connections = connections;
+        this.publishes = publishes;
+    }
+
+    /** The listeners HiveMQ was configured with, as seen at the extension's last start. */
+    Set<ListenerInfo> listeners() {
+        return listeners;
+    }
+
+    @Override
+    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+        listeners = input.getServerInformation().getListener().stream()
+                .map(l -> new ListenerInfo(l.getListenerType(), l.getBindAddress(), l.getPort()))
+                .collect(Collectors.toUnmodifiableSet());
+        SimpleAuthenticator authenticator = this::authenticate;
+        Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+        PublishInboundInterceptor recorder = this::recordPublish;
+        Services.initializerRegistry().setClientInitializer(
+                (initializerInput, clientContext) -> clientContext.addPublishInboundInterceptor(recorder));
+    }
+
+    @Override
+    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+        // Nothing to release: HiveMQ drops the registrations itself.
+    }
+
+    private void authenticate(SimpleAuthInput input, SimpleAuthOutput output) {
+        ConnectPacket connect = input.getConnectPacket();
+        ConnackReasonCode result = check(connect.getUserName(), connect.getPassword());
+        ConnectionInformation connection = input.getConnectionInformation();
+        connections.accept(new ConnectionRecord(Instant.now(), connect.getClientId(),
+                connect.getUserName().orElse(""),
+                connection.getClientTlsInformation().flatMap(ClientTlsInformation::getHostname).orElse(""),
+                connection.getListener().map(ServerlessLikeExtension::transport).orElse(null),
+                version(connect.getMqttVersion()), result == ConnackReasonCode.SUCCESS, result.name()));
+        if (result == ConnackReasonCode.SUCCESS) {
+            output.authenticateSuccessfully();
+        } else {
+            output.failAuthentication(result);
+        }
+    }
+
+    private ConnackReasonCode check(Optional<String> username, Optional<ByteBuffer> password) {
+        if (username.isEmpty() || password.isEmpty()) {
+            return ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
+        }
+        byte[] expected = passwords.get(username.get());
+        if (expected == null) {
+            return ConnackReasonCode.NOT_AUTHORIZED;
+        }
+        ByteBuffer given = password.get().asReadOnlyBuffer();
+        byte[] bytes = new byte[given.remaining()];
+        given.get(bytes);
+        boolean matches = MessageDigest.isEqual(expected, bytes); // constant time for equal lengths
+        Arrays.fill(bytes, (byte) 0);
+        return matches ? ConnackReasonCode.SUCCESS : ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
+    }
+
+    private void recordPublish(PublishInboundInput input, PublishInboundOutput output) {
+        PublishPacket publish = input.getPublishPacket();
+        publishes.accept(new PublishRecord(Instant.now(), input.getClientInformation().getClientId(),
+                publish.getTopic(), publish.getQos().getQosNumber()));
+    }
+
+    private static Transport transport(Listener listener) {
+        return switch (listener.getListenerType()) {
+            case TLS_WEBSOCKET_LISTENER, WEBSOCKET_LISTENER -> Transport.WEBSOCKET;
+            case TLS_TCP_LISTENER, TCP_LISTENER -> Transport.TCP;
+        };
+    }
+
+    private static String version(MqttVersion version) {
+        return switch (version) {
+            case V_3_1 -> "3.1";
+            case V_3_1_1 -> "3.1.1";
+            case V_5 -> "5";
+        };
+    }
+}

@@ -1,0 +1,247 @@
+package serverless.harness.broker;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.AbstractSniHandler;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import serverless.harness.broker.HandshakeRefusal.Reason;
+
+/**
+ * A TCP front that refuses a TLS connection unless its ClientHello names the deployment's host as SNI,
+ * like EMQX Cloud Serverless does, and otherwise relays the bytes untouched to a TLS listener behind it.
+ *
+ * <p>TLS is not terminated here: the broker behind still does the handshake and still sees the SNI. The
+ * front only reads the ClientHello (Netty's {@link AbstractSniHandler} parses it), then either closes the
+ * connection (no SNI, another name, not TLS, nothing within the bound) or connects to the backend, forwards
+ * the ClientHello it buffered and relays both ways until either side closes. Listens on 127.0.0.1 only.
+ */
+public final class SniFront implements AutoCloseable {
+
+    /** How long a client may take to send its whole ClientHello. */
+    public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Transport transport;
+    private final String expectedHost;
+    private final InetSocketAddress backend;
+    private final Duration helloTimeout;
+    private final Consumer<HandshakeRefusal> refusals;
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+
+    private SniFront(Transport transport, String expectedHost, InetSocketAddress backend, Duration helloTimeout,
+            Consumer<HandshakeRefusal> refusals) {
+        this.transport = transport;
+        this.expectedHost = expectedHost;
+        this.backend = backend;
+        this.helloTimeout = helloTimeout;
+        this.refusals = refusals;
+        this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("sni-front-" + transport.listenerName(), true));
+        ChannelFuture bound = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(new SniGate());
+                    }
+                })
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new UncheckedIOException(new IOException("the SNI front could not listen on 127.0.0.1: "
+                    + bound.cause(), bound.cause()));
+        }
+        this.serverChannel = bound.channel();
+    }
+
+    /**
+     * Starts a front on a free port of 127.0.0.1 that lets through only TLS connections whose SNI is
+     * {@code expectedHost} (case-insensitive), to {@code backend}; every refusal is reported to {@code refusals}.
+     */
+    public static SniFront start(Transport transport, String expectedHost, InetSocketAddress backend,
+            Duration helloTimeout, Consumer<HandshakeRefusal> refusals) {
+        return new SniFront(transport, expectedHost, backend, helloTimeout, refusals);
+    }
+
+    /** The public port, on 127.0.0.1. */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Stops listening and closes every connection, at once. */
+    @Override
+    public void close() {
+        serverChannel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+    }
+
+    /** Reads the ClientHello, then closes the connection or replaces itself with a {@link Relay}. */
+    private final class SniGate extends AbstractSniHandler<Channel> {
+
+        private boolean decided;
+        private boolean clientHelloSeen;
+        private ScheduledFuture<?> helloTimer;
+
+        SniGate() {
+            super(0L); // no timeout of Netty's own: this gate's timer also records the refusal
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            helloTimer = ctx.executor().schedule(() -> refuse(ctx, "", Reason.TIMEOUT),
+                    helloTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            super.channelActive(ctx);
+        }
+
+        @Override
+        protected Future<Channel> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) throws Exception {
+            clientHelloSeen = clientHello != null; // null: the first record was not a TLS ClientHello
+            return super.lookup(ctx, clientHello);
+        }
+
+        @Override
+        protected Future<Channel> lookup(ChannelHandlerContext ctx, String hostname) {
+            if (hostname == null || !hostname.equalsIgnoreCase(expectedHost)) {
+                return ctx.executor().newFailedFuture(new Refused());
+            }
+            Promise<Channel> connected = ctx.executor().newPromise();
+            new Bootstrap()
+                    .group(ctx.channel().eventLoop()) // the same thread as the client side: no races between them
+                    .channel(NioSocketChannel.class)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                    .handler(new Relay(ctx.channel()))
+                    .connect(backend)
+                    .addListener((ChannelFuture f) -> {
+                        if (f.isSuccess()) {
+                            connected.setSuccess(f.channel());
+                        } else {
+                            connected.setFailure(f.cause());
+                        }
+                    });
+            return connected;
+        }
+
+        @Override
+        protected void onLookupComplete(ChannelHandlerContext ctx, String hostname, Future<Channel> future) {
+            String sni = hostname == null ? "" : hostname;
+            if (!future.isSuccess()) {
+                Reason reason = future.cause() instanceof Refused
+                        ? (hostname != null ? Reason.WRONG_SNI : clientHelloSeen ? Reason.NO_SNI : Reason.NOT_TLS)
+                        : Reason.BROKER_UNAVAILABLE;
+                refuse(ctx, sni, reason);
+                return;
+            }
+            Channel backendChannel = future.getNow();
+            if (decided || !ctx.channel().isActive()) { // timed out or the client left while we connected
+                backendChannel.close();
+                return;
+            }
+            decide();
+            // Replacing a decoder hands the bytes it buffered (the ClientHello) to its replacement.
+            ctx.pipeline().replace(this, "relay", new Relay(backendChannel));
+            backendChannel.config().setAutoRead(true);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof NotSslRecordException || cause.getCause() instanceof NotSslRecordException) {
+                refuse(ctx, "", Reason.NOT_TLS);
+            } else {
+                decide();
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            decide(); // the client left before sending a ClientHello: nothing to refuse
+            super.channelInactive(ctx);
+        }
+
+        private void refuse(ChannelHandlerContext ctx, String sni, Reason reason) {
+            if (decided) {
+                return;
+            }
+            decide();
+            refusals.accept(new HandshakeRefusal(Instant.now(), transport,
+                    (InetSocketAddress) ctx.channel().remoteAddress(), sni, reason));
+            ctx.close();
+        }
+
+        private void decide() {
+            decided = true;
+            if (helloTimer != null) {
+                helloTimer.cancel(false);
+            }
+        }
+    }
+
+    /** The lookup result for a refused SNI; never leaves this class. */
+    private static final class Refused extends Exception {
+        Refused() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Copies bytes to the peer channel; closes the peer when this side closes; reads no faster than the peer writes. */
+    private static final class Relay extends ChannelInboundHandlerAdapter {
+
+        private final Channel peer;
+
+        Relay(Channel peer) {
+            this.peer = peer;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            peer.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            peer.config().setAutoRead(ctx.channel().isWritable());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (peer.isActive()) {
+                peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a reset by either side ends the relay; nothing to log
+        }
+    }
+}

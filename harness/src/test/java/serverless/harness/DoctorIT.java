@@ -1,0 +1,339 @@
+package serverless.harness;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import serverless.harness.Broker.Capability;
+import serverless.harness.broker.Transport;
+
+/**
+ * The connection doctor ({@code doctor/target/doctor.jar}), run as a user runs it: against the healthy broker
+ * every step passes; with each fault a Serverless user meets, the right step fails (or warns) with the right
+ * words, the steps after it are skipped, and the support-ticket block names it. Never the password, never
+ * library noise on standard error, never longer than the doctor's own bound.
+ */
+@ExtendWith(TestBedExtension.class)
+@Timeout(90)
+class DoctorIT {
+
+    /** The doctor's promise: every network wait is bounded, a whole run ends within about 30 seconds. */
+    private static final Duration BOUND = Duration.ofSeconds(30);
+    private static final List<String> STEPS = List.of("address", "ports", "tls", "sni", "mqtt", "round-trip");
+    private static final Pattern STEP_LINE = Pattern.compile("^(PASS|WARN|FAIL|SKIP)  (\\S+) +(.*)$");
+    private static final Path RUN_LOGS = Path.of("target", "example-runs");
+
+    /** A fault, the verdict of every step it must lead to, and the words the diagnosing line must contain. */
+    enum Diagnosis {
+        CLOSED_PORT(Capability.LOCAL, (env, bed) -> env.put("MQTT_PORT", String.valueOf(bed.faults().closedPort())),
+                "PASS FAIL SKIP SKIP SKIP SKIP", "ports", "connection refused"),
+        PLAINTEXT_PORT_NUMBER(null, (env, bed) -> env.put("MQTT_PORT", "1883"),
+                "PASS FAIL SKIP SKIP SKIP SKIP", "ports", "1883 is plaintext MQTT, which Serverless does not offer"),
+        PLAINTEXT_INSTEAD_OF_TLS(Capability.LOCAL,
+                (env, bed) -> env.put("MQTT_PORT", String.valueOf(bed.faults().plaintextPort())),
+                "PASS PASS FAIL SKIP SKIP SKIP", "tls", "closed the TLS handshake", "not a TLS port"),
+        UNTRUSTED_CA(Capability.LOCAL,
+                (env, bed) -> env.put("MQTT_CA_FILE", bed.pki().untrustedCaCertificate().toString()),
+                "PASS PASS FAIL SKIP SKIP SKIP", "tls", "not trusted by MQTT_CA_FILE"),
+        CERTIFICATE_FOR_OTHER_HOST(Capability.LOCAL,
+                (env, bed) -> env.put("MQTT_PORT", String.valueOf(bed.faults().wrongHostCertificatePort())),
+                "WARN PASS FAIL SKIP SKIP SKIP", "tls", "does not match " + TestBed.DEPLOYMENT_HOST),
+        EXPIRED_CERTIFICATE(Capability.LOCAL,
+                (env, bed) -> env.put("MQTT_PORT", String.valueOf(bed.faults().expiredCertificatePort())),
+                "PASS PASS FAIL SKIP SKIP SKIP", "tls", "expired"),
+        IP_ADDRESS(Capability.SNI_ENFORCED, (env, bed) -> env.put("MQTT_HOST", "127.0.0.1"),
+                "WARN PASS FAIL SKIP SKIP SKIP", "tls", "without SNI", "IP address"),
+        NO_SNI(Capability.SNI_ENFORCED, (env, bed) -> env.put("MQTT_HOST", "localhost"),
+                "PASS PASS FAIL SKIP SKIP SKIP", "tls", "with SNI localhost", "refused SNI"),
+        WRONG_SNI(Capability.SNI_ENFORCED, (env, bed) -> env.put("MQTT_HOST", TestBed.OTHER_HOST),
+                "PASS PASS FAIL SKIP SKIP SKIP", "tls", "with SNI " + TestBed.OTHER_HOST, "refused SNI"),
+        WRONG_PASSWORD(Capability.LOCAL, (env, bed) -> env.put("MQTT_PASSWORD", "wrong-" + TestBed.randomSecret()),
+                "PASS PASS PASS PASS FAIL SKIP", "mqtt", "CONNACK 0x86 bad user name or password"),
+        UNKNOWN_USER(Capability.LOCAL,
+                (env, bed) -> env.put("MQTT_USERNAME", "nobody-" + TestBed.randomSecret().substring(0, 6)),
+                "PASS PASS PASS PASS FAIL SKIP", "mqtt", "CONNACK 0x87 not authorized"),
+        NO_CREDENTIALS(null, (env, bed) -> {
+            env.remove("MQTT_USERNAME");
+            env.remove("MQTT_PASSWORD");
+        }, "PASS PASS PASS PASS FAIL SKIP", "mqtt", "anonymous CONNECT", "CONNACK 0x8"),
+        WRONG_WEBSOCKET_PATH(null, (env, bed) -> env.put("MQTT_WS_PATH", "/wrong"),
+                "PASS PASS PASS PASS FAIL SKIP", "mqtt", "WebSocket path /wrong");
+
+        private final Capability needs;
+        private final BiConsumer<Map<String, String>, TestBed> injection;
+        private final List<String> verdicts;
+        private final String failingStep;
+        private final List<String> phrases;
+
+        Diagnosis(Capability needs, BiConsumer<Map<String, String>, TestBed> injection, String verdicts,
+                String failingStep, String... phrases) {
+            this.needs = needs;
+            this.injection = injection;
+            this.verdicts = List.of(verdicts.split(" "));
+            this.failingStep = failingStep;
+            this.phrases = List.of(phrases);
+        }
+    }
+
+    @Test
+    void healthyBrokerPassesEveryStep(Broker broker) {
+        Map<String, String> env = environment(broker, "healthy");
+
+        RunResult result = runDoctor(env, broker, "doctor-healthy");
+
+        Report report = new Report(result);
+        assertAll(result.transcript(),
+                () -> assertEquals(0, result.exitCode(), "exit code"),
+                () -> assertEquals(STEPS, report.stepsInOrder(), "one line per step, in order"),
+                () -> assertEquals(List.of("PASS", "PASS", "PASS", "PASS", "PASS", "PASS"), report.verdicts(),
+                        "the ticket's Steps line"),
+                () -> assertTrue(report.line("sni").contains("refused a handshake without SNI"), "the SNI step saw the refusal"),
+                () -> assertTrue(report.line("round-trip").contains("received over ssl://")
+                        && report.line("round-trip").contains("and over wss://"), "the message came back over both transports"),
+                () -> assertFalse(result.stdout().contains("What to do:"), "nothing to do"),
+                () -> assertTrue(result.stdout().contains("Result: PASS"), "the outcome line"),
+                () -> assertCommonPromises(result, broker));
+
+        if (broker.can(Capability.CONNECTION_LOG)) {
+            await("the broker's record of the doctor's connections").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                for (Transport transport : Transport.values()) {
+                    assertTrue(broker.connections().stream().anyMatch(connection ->
+                                    connection.clientId().startsWith("serverless-doctor-") && connection.accepted()
+                                            && connection.transport() == transport
+                                            && connection.username().equals(broker.username())
+                                            && connection.sniHostname().equals(broker.host())),
+                            () -> "no accepted doctor connection over " + transport + " as " + broker.username()
+                                    + " with SNI " + broker.host() + " in " + broker.connections());
+                }
+            });
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Diagnosis.class)
+    void faultIsDiagnosedAtTheRightStep(Diagnosis fault, TestBed bed) {
+        Broker broker = bed.broker();
+        Optional.ofNullable(fault.needs).ifPresent(capability -> assumeTrue(broker.can(capability),
+                () -> fault + " is not injected: the broker in use (" + broker.description() + ") lacks " + capability));
+        Map<String, String> env = environment(broker, fault.name().toLowerCase(Locale.ROOT));
+        fault.injection.accept(env, bed);
+
+        RunResult result = runDoctor(env, broker, "doctor-" + fault.name().toLowerCase(Locale.ROOT));
+
+        Report report = new Report(result);
+        String failing = report.firstLine("FAIL");
+        assertAll(result.transcript(),
+                () -> assertEquals(1, result.exitCode(), "exit code"),
+                () -> assertEquals(STEPS, report.stepsInOrder(), "one line per step, in order"),
+                () -> assertEquals(fault.verdicts, report.verdicts(), "the ticket's Steps line"),
+                () -> assertTrue(failing.startsWith("FAIL  " + fault.failingStep + " "), "the first failure is " + fault.failingStep),
+                () -> fault.phrases.forEach(phrase -> assertTrue(failing.toLowerCase(Locale.ROOT)
+                        .contains(phrase.toLowerCase(Locale.ROOT)), "the failing line says: " + phrase)),
+                () -> assertEquals(1, report.count("What to do: "), "one 'What to do' line, for the first failure"),
+                () -> assertTrue(result.stdout().lines().anyMatch(line ->
+                                line.matches("Result: +FAIL at step " + Pattern.quote(fault.failingStep) + ": .+")),
+                        "the ticket names the failing step"),
+                () -> assertTrue(result.stdout().lines().anyMatch(line -> line.startsWith("Error:  ")),
+                        "the ticket gives the exact error"),
+                () -> assertCommonPromises(result, broker));
+        if (fault == Diagnosis.CERTIFICATE_FOR_OTHER_HOST) {
+            assertTrue(report.lines("address").stream().anyMatch(line -> line.startsWith("WARN")
+                    && line.contains("not a name in the server's certificate")), result::transcript);
+        }
+        if (fault == Diagnosis.IP_ADDRESS) {
+            assertTrue(report.line("address").startsWith("WARN") && report.line("address").contains("IP address"),
+                    result::transcript);
+        }
+    }
+
+    /** A port that accepts TCP and then never says anything: the TLS step must give up within its bound. */
+    @Test
+    void silentServerEndsWithinTheBound(Broker broker) throws IOException {
+        assumeTrue(broker.can(Capability.LOCAL), "needs a local broker");
+        try (SilentServer silent = new SilentServer()) {
+            Map<String, String> env = environment(broker, "silent");
+            env.put("MQTT_PORT", String.valueOf(silent.port()));
+            env.put("MQTT_WS_PORT", String.valueOf(silent.port()));
+
+            RunResult result = runDoctor(env, broker, "doctor-silent");
+
+            Report report = new Report(result);
+            assertAll(result.transcript(),
+                    () -> assertEquals(1, result.exitCode(), "exit code"),
+                    () -> assertEquals(List.of("PASS", "PASS", "FAIL", "SKIP", "SKIP", "SKIP"), report.verdicts()),
+                    () -> assertTrue(report.line("tls").contains("timed out"), "the TLS step says it timed out"),
+                    () -> assertCommonPromises(result, broker));
+        }
+    }
+
+    private static void assertCommonPromises(RunResult result, Broker broker) {
+        assertAll(
+                () -> assertFalse(result.timedOut(), "the doctor hung"),
+                () -> assertTrue(result.duration().compareTo(BOUND) < 0, "took longer than " + BOUND),
+                () -> assertEquals("", result.stderr(), "nothing on standard error: no library noise"),
+                () -> assertFalse(result.stdout().contains(broker.password()), "the password must never be printed"),
+                () -> assertTrue(result.stdout().contains("----- support ticket: copy from here")
+                        && result.stdout().contains("----- end of support ticket -----"), "the support-ticket block"));
+    }
+
+    /** What a user would export for the broker: both ports, the path, the user, the CA file. */
+    private static Map<String, String> environment(Broker broker, String name) {
+        Map<String, String> env = new HashMap<>();
+        env.put("MQTT_HOST", broker.host());
+        env.put("MQTT_PORT", String.valueOf(broker.tlsPort()));
+        env.put("MQTT_WS_PORT", String.valueOf(broker.wssPort()));
+        env.put("MQTT_WS_PATH", broker.wsPath());
+        env.put("MQTT_USERNAME", broker.username());
+        env.put("MQTT_PASSWORD", broker.password());
+        broker.caFile().ifPresent(ca -> env.put("MQTT_CA_FILE", ca.toString()));
+        env.put("MQTT_TOPIC", "serverless-examples/it/doctor-" + name + "-" + TestBed.randomSecret().substring(0, 8));
+        return env;
+    }
+
+    /**
+     * {@code java -jar doctor/target/doctor.jar} in its own JVM, like {@link ExampleRunner} runs an example (which
+     * takes an {@link Example}; the doctor is not one: it is not part of the example suites).
+     */
+    private static RunResult runDoctor(Map<String, String> env, Broker broker, String runName) {
+        Path jar = Path.of(System.getProperty("examples.root", "..")).resolve("doctor/target/doctor.jar").normalize();
+        assertTrue(Files.isRegularFile(jar), jar + " does not exist: run ./mvnw verify (or package) from the"
+                + " repository root, so the doctor is packaged before the harness runs it");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:+UseSerialGC");
+        broker.hostsFile().ifPresent(hosts -> command.add("-Djdk.net.hosts.file=" + hosts));
+        command.add("-jar");
+        command.add(jar.toString());
+        try {
+            Files.createDirectories(RUN_LOGS);
+            Path stdout = RUN_LOGS.resolve(runName + ".out");
+            Path stderr = RUN_LOGS.resolve(runName + ".err");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile());
+            builder.environment().keySet().removeIf(name -> name.startsWith("MQTT_")
+                    || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
+            builder.environment().putAll(env);
+            long start = System.nanoTime();
+            Process process = builder.start();
+            boolean ended = process.waitFor(ExampleRunner.HARD_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            return new RunResult(ended ? process.exitValue() : -1, Files.readString(stdout, StandardCharsets.UTF_8),
+                    Files.readString(stderr, StandardCharsets.UTF_8), took, !ended);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running the doctor", e);
+        }
+    }
+
+    /** The doctor's report, read back: the step lines and the ticket's Steps line. */
+    private record Report(RunResult result) {
+
+        List<String> stepsInOrder() {
+            return result.stdoutLines().stream().map(STEP_LINE::matcher).filter(Matcher::matches)
+                    .map(matcher -> matcher.group(2)).distinct().toList();
+        }
+
+        /** The verdicts from the ticket's "Steps:" line, in step order. */
+        List<String> verdicts() {
+            String steps = result.stdoutLines().stream().filter(line -> line.startsWith("Steps:")).findFirst().orElse("");
+            List<String> verdicts = new ArrayList<>();
+            for (String step : STEPS) {
+                Matcher matcher = Pattern.compile("\\b" + Pattern.quote(step) + " (PASS|WARN|FAIL|SKIP)\\b").matcher(steps);
+                verdicts.add(matcher.find() ? matcher.group(1) : "missing");
+            }
+            return verdicts;
+        }
+
+        List<String> lines(String step) {
+            return result.stdoutLines().stream()
+                    .filter(line -> STEP_LINE.matcher(line).matches() && line.substring(6).startsWith(step + " "))
+                    .toList();
+        }
+
+        /** The step's first line. */
+        String line(String step) {
+            return lines(step).stream().findFirst().orElse("");
+        }
+
+        String firstLine(String verdict) {
+            return result.stdoutLines().stream().filter(line -> line.startsWith(verdict + "  ")).findFirst().orElse("");
+        }
+
+        long count(String text) {
+            return result.stdoutLines().stream().filter(line -> line.contains(text)).count();
+        }
+    }
+
+    /** Accepts connections on 127.0.0.1 and holds them open without a word. */
+    private static final class SilentServer implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final List<Socket> held = new ArrayList<>();
+        private final Thread acceptor = new Thread(this::acceptForever, "silent-server");
+
+        SilentServer() throws IOException {
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void acceptForever() {
+            try {
+                while (!server.isClosed()) {
+                    Socket socket = server.accept();
+                    synchronized (held) {
+                        held.add(socket);
+                    }
+                }
+            } catch (IOException closed) {
+                // the server was closed
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            synchronized (held) {
+                for (Socket socket : held) {
+                    socket.close();
+                }
+            }
+        }
+    }
+}

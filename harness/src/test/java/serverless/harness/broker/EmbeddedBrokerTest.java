@@ -1,0 +1,419 @@
+package serverless.harness.broker;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import serverless.harness.broker.HandshakeRefusal.Reason;
+import serverless.harness.pki.TestPki;
+
+/**
+ * The embedded broker as the examples meet it. One broker for the whole class (HiveMQ stops in ~4 s);
+ * the restart test runs last. The test JVM resolves the host names below to 127.0.0.1 through the
+ * hosts file in src/test/resources (surefire argLine).
+ */
+@Timeout(20)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EmbeddedBrokerTest {
+
+    private static final String HOST = "deployment.emqxsl.test";
+    private static final String OTHER_HOST = "other.emqxsl.test";
+    private static final String USER = "test-user";
+    private static final String PASSWORD = "secret-" + UUID.randomUUID();
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static EmbeddedBroker broker;
+    static SSLContext tls;
+    static Path ca;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        pki = TestPki.generate(dir, HOST);
+        tls = TestTls.trusting(pki.caCertificate());
+        ca = pki.caCertificate();
+        broker = EmbeddedBroker.start(pki, HOST, Map.of(USER, PASSWORD));
+        System.out.println("[EmbeddedBrokerTest] broker started in " + broker.startupTime().toMillis() + " ms");
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void startsInAFewSecondsOnPublicPortsOtherThanTheStandardOnes() {
+        assertTrue(broker.startupTime().compareTo(Duration.ofSeconds(15)) < 0, "took " + broker.startupTime());
+        assertEquals(HOST, broker.host());
+        assertEquals("/mqtt", broker.wsPath());
+        assertFalse(List.of(1883, 8883, 8083, 8084).contains(broker.tlsPort()));
+        assertFalse(isListening(1883), "no plaintext MQTT listener");
+    }
+
+    @Test
+    void theRightUserConnectsOverTlsAndARoundTripIsRecorded() throws Exception {
+        String clientId = unique("round-trip");
+        String topic = "harness-test/" + clientId;
+        List<String> received = new CopyOnWriteArrayList<>();
+        MqttClient client = client("ssl://" + HOST + ":" + broker.tlsPort(), clientId);
+        try {
+            client.connect(options(USER, PASSWORD));
+            client.subscribe(topic, 1, (t, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+            client.publish(topic, "hello".getBytes(StandardCharsets.UTF_8), 1, false);
+            await().atMost(WAIT).until(() -> received.contains("hello"));
+        } finally {
+            close(client);
+        }
+        ConnectionRecord connection = onlyConnectionOf(clientId);
+        assertEquals(USER, connection.username());
+        assertEquals(HOST, connection.sniHostname(), "the broker behind the front still sees the SNI");
+        assertEquals(Transport.TCP, connection.transport());
+        assertEquals("3.1.1", connection.mqttVersion());
+        assertTrue(connection.accepted());
+        assertEquals("SUCCESS", connection.reasonCode());
+        assertTrue(broker.publishes().stream().anyMatch(p -> p.clientId().equals(clientId) && p.topic().equals(topic)
+                && p.qos() == 1), () -> "no PUBLISH recorded in " + broker.publishes());
+        assertFalse(broker.connections().toString().contains(PASSWORD), "records never hold the password");
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedWithBadUserNameOrPassword() {
+        String clientId = unique("wrong-password");
+        MqttException refused = assertThrows(MqttException.class, () -> connect(clientId, USER, "wrong"));
+        assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, refused.getReasonCode()); // CONNACK 4
+        assertEquals("BAD_USER_NAME_OR_PASSWORD", onlyConnectionOf(clientId).reasonCode());
+        assertFalse(onlyConnectionOf(clientId).accepted());
+    }
+
+    @Test
+    void anUnknownUserIsRefusedWithNotAuthorized() {
+        String clientId = unique("unknown-user");
+        MqttException refused = assertThrows(MqttException.class, () -> connect(clientId, "nobody", PASSWORD));
+        assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refused.getReasonCode()); // CONNACK 5
+        assertEquals("NOT_AUTHORIZED", onlyConnectionOf(clientId).reasonCode());
+    }
+
+    @Test
+    void anonymousClientsAreRefused() {
+        String anonymous = unique("anonymous");
+        MqttException refused = assertThrows(MqttException.class, () -> connect(anonymous, null, null));
+        assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, refused.getReasonCode());
+        assertEquals("", onlyConnectionOf(anonymous).username());
+
+        String noPassword = unique("no-password");
+        refused = assertThrows(MqttException.class, () -> connect(noPassword, USER, null));
+        assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, refused.getReasonCode());
+    }
+
+    @ParameterizedTest(name = "MQTT 5: {0} / {1} -> 0x{2}")
+    @CsvSource({
+        USER + ", right, 00",
+        USER + ", wrong, 86",
+        "nobody, right, 87",
+        USER + ", , 86",
+        ", , 86",
+    })
+    void mqtt5ReasonCodesAreThoseOfEmqx(String user, String password, String expectedHex) throws Exception {
+        String given = "right".equals(password) ? PASSWORD : password;
+        try (SSLSocket socket = TestTls.handshake(ca, HOST, broker.tlsPort(), null, true)) {
+            socket.getOutputStream().write(mqtt5Connect(unique("mqtt5"), user, given));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertEquals(0x20, in.readUnsignedByte(), "CONNACK");
+            readVariableLength(in);
+            in.readUnsignedByte(); // acknowledge flags
+            assertEquals(Integer.parseInt(expectedHex, 16), in.readUnsignedByte());
+        }
+    }
+
+    @Test
+    void aHandshakeWithoutSniIsRefusedBeforeAnyMqtt() throws Exception {
+        // The JDK sends no SNI to an IP address; host name verification is off in this test client only.
+        IOException refused = assertThrows(IOException.class,
+                () -> TestTls.handshake(ca, "127.0.0.1", broker.tlsPort(), null, false).close());
+        assertTrue(TestTls.cause(refused, SSLException.class).isPresent(), TestTls.chain(refused));
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(broker.refusedHandshakes().stream().anyMatch(r ->
+                r.reason() == Reason.NO_SNI && r.sniHostname().isEmpty() && r.transport() == Transport.TCP),
+                () -> "no NO_SNI refusal in " + broker.refusedHandshakes()));
+    }
+
+    @Test
+    void aHandshakeWithAnotherNameAsSniIsRefusedBeforeAnyMqtt() {
+        String clientId = unique("wrong-sni");
+        MqttClient client = client("ssl://" + OTHER_HOST + ":" + broker.tlsPort(), clientId);
+        MqttConnectOptions options = options(USER, PASSWORD);
+        options.setHttpsHostnameVerificationEnabled(false); // so that only the SNI check can refuse it
+        try {
+            MqttException refused = assertThrows(MqttException.class, () -> client.connect(options));
+            assertTrue(TestTls.cause(refused, SSLException.class).isPresent(), TestTls.chain(refused));
+        } finally {
+            close(client);
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(broker.refusedHandshakes().stream().anyMatch(r ->
+                r.reason() == Reason.WRONG_SNI && r.sniHostname().equals(OTHER_HOST)),
+                () -> "no WRONG_SNI refusal in " + broker.refusedHandshakes()));
+        assertTrue(broker.connections().stream().noneMatch(c -> c.clientId().equals(clientId)), "no MQTT happened");
+    }
+
+    @Test
+    void theSniCheckIgnoresCase() throws Exception {
+        try (SSLSocket socket = TestTls.handshake(ca, HOST, broker.tlsPort(), "Deployment.EMQXSL.test", true)) {
+            assertEquals("TLSv1.3", socket.getSession().getProtocol());
+        }
+    }
+
+    @Test
+    void plaintextMqttToTheTlsPortIsDropped() {
+        String clientId = unique("plaintext");
+        MqttClient client = client("tcp://" + HOST + ":" + broker.tlsPort(), clientId);
+        try {
+            MqttConnectOptions options = options(USER, PASSWORD);
+            options.setSocketFactory(null);
+            assertThrows(MqttException.class, () -> client.connect(options));
+        } finally {
+            close(client);
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(broker.refusedHandshakes().stream().anyMatch(r ->
+                r.reason() == Reason.NOT_TLS), () -> "no NOT_TLS refusal in " + broker.refusedHandshakes()));
+        assertTrue(broker.connections().stream().noneMatch(c -> c.clientId().equals(clientId)));
+    }
+
+    @Test
+    void webSocketOnMqttPathWorks() throws Exception {
+        String clientId = unique("wss");
+        MqttClient client = client("wss://" + HOST + ":" + broker.wssPort() + "/mqtt", clientId);
+        try {
+            client.connect(options(USER, PASSWORD));
+            assertTrue(client.isConnected());
+        } finally {
+            close(client);
+        }
+        ConnectionRecord connection = onlyConnectionOf(clientId);
+        assertEquals(Transport.WEBSOCKET, connection.transport());
+        assertEquals(HOST, connection.sniHostname());
+        assertTrue(connection.accepted());
+    }
+
+    @Test
+    void webSocketOnAnotherPathFails() {
+        String clientId = unique("wss-wrong-path");
+        MqttClient client = client("wss://" + HOST + ":" + broker.wssPort() + "/wrong", clientId);
+        try {
+            assertThrows(MqttException.class, () -> client.connect(options(USER, PASSWORD)));
+        } finally {
+            close(client);
+        }
+        assertTrue(broker.connections().stream().noneMatch(c -> c.clientId().equals(clientId)));
+    }
+
+    @Test
+    void theWebSocketPortChecksSniToo() throws Exception {
+        assertThrows(IOException.class,
+                () -> TestTls.handshake(ca, "127.0.0.1", broker.wssPort(), null, false).close());
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(broker.refusedHandshakes().stream().anyMatch(r ->
+                r.reason() == Reason.NO_SNI && r.transport() == Transport.WEBSOCKET)));
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // last: the other tests need not wait for a restart
+    void aPersistentSessionSurvivesARestart() throws Exception {
+        String subscriberId = unique("persistent");
+        String topic = "harness-test/" + subscriberId;
+        MqttConnectOptions persistent = options(USER, PASSWORD);
+        persistent.setCleanSession(false);
+
+        MqttClient subscriber = client("ssl://" + HOST + ":" + broker.tlsPort(), subscriberId);
+        subscriber.connect(persistent);
+        subscriber.subscribe(topic, 1);
+        subscriber.disconnect();
+        close(subscriber);
+        publish(topic, "before restart");
+
+        broker.restart();
+        publish(topic, "after restart");
+
+        List<String> received = new CopyOnWriteArrayList<>();
+        MqttClient again = client("ssl://" + HOST + ":" + broker.tlsPort(), subscriberId);
+        again.setCallback(new Collector(received));
+        try {
+            IMqttToken connected = again.connectWithResult(persistent);
+            assertTrue(connected.getSessionPresent(), "session present after the restart");
+            await().atMost(WAIT).until(() -> received.containsAll(List.of("before restart", "after restart")));
+        } finally {
+            close(again);
+        }
+    }
+
+    private static void publish(String topic, String payload) throws MqttException {
+        MqttClient publisher = client("ssl://" + HOST + ":" + broker.tlsPort(), unique("publisher"));
+        try {
+            publisher.connect(options(USER, PASSWORD));
+            publisher.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+        } finally {
+            close(publisher);
+        }
+    }
+
+    private static void connect(String clientId, String user, String password) throws MqttException {
+        MqttClient client = client("ssl://" + HOST + ":" + broker.tlsPort(), clientId);
+        try {
+            client.connect(options(user, password));
+        } finally {
+            close(client);
+        }
+    }
+
+    private static ConnectionRecord onlyConnectionOf(String clientId) {
+        List<ConnectionRecord> records = broker.connections().stream().filter(c -> c.clientId().equals(clientId)).toList();
+        assertEquals(1, records.size(), () -> "CONNECTs of " + clientId + " in " + broker.connections());
+        return records.get(0);
+    }
+
+    private static MqttClient client(String uri, String clientId) {
+        try {
+            return new MqttClient(uri, clientId, new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MqttConnectOptions options(String user, String password) {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1); // no fallback to 3.1: one CONNECT per try
+        options.setSocketFactory(tls.getSocketFactory());
+        options.setHttpsHostnameVerificationEnabled(true);
+        options.setConnectionTimeout(5);
+        options.setAutomaticReconnect(false);
+        if (user != null) {
+            options.setUserName(user);
+        }
+        if (password != null) {
+            options.setPassword(password.toCharArray());
+        }
+        return options;
+    }
+
+    private static void close(MqttClient client) {
+        try {
+            if (client.isConnected()) {
+                client.disconnect(2_000);
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            // already gone
+        }
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static boolean isListening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static byte[] mqtt5Connect(String clientId, String user, String password) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeString(body, "MQTT");
+        body.write(5); // protocol level: MQTT 5
+        body.write(0x02 | (user != null ? 0x80 : 0) | (password != null ? 0x40 : 0)); // clean start
+        body.write(0);
+        body.write(30); // keep alive
+        body.write(0); // no properties
+        writeString(body, clientId);
+        if (user != null) {
+            writeString(body, user);
+        }
+        if (password != null) {
+            writeString(body, password);
+        }
+        ByteArrayOutputStream packet = new ByteArrayOutputStream();
+        packet.write(0x10);
+        int length = body.size();
+        do {
+            int digit = length % 128;
+            length /= 128;
+            packet.write(length > 0 ? digit | 0x80 : digit);
+        } while (length > 0);
+        packet.writeBytes(body.toByteArray());
+        return packet.toByteArray();
+    }
+
+    private static void writeString(ByteArrayOutputStream out, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.write(bytes.length >> 8);
+        out.write(bytes.length & 0xFF);
+        out.writeBytes(bytes);
+    }
+
+    private static int readVariableLength(DataInputStream in) throws IOException {
+        int value = 0;
+        int shift = 0;
+        int digit;
+        do {
+            digit = in.readUnsignedByte();
+            value |= (digit & 0x7F) << shift;
+            shift += 7;
+        } while ((digit & 0x80) != 0);
+        return value;
+    }
+
+    private record Collector(List<String> received) implements MqttCallback {
+        @Override
+        public void connectionLost(Throwable cause) {
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+        }
+    }
+}
