@@ -1,0 +1,183 @@
+package serverless.doctor;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.common.MqttException;
+
+/**
+ * Steps 5 and 6 with Eclipse Paho's MQTT 5 client: CONNECT with the credentials over TLS and over WSS
+ * (the CONNACK reason in words), then subscribe, publish at QoS 1 and wait for the message to come back.
+ */
+final class MqttChecks {
+
+    private final Findings findings;
+    private final String clientIdPrefix = "serverless-doctor-" + UUID.randomUUID().toString().substring(0, 8);
+
+    MqttChecks(Findings findings) {
+        this.findings = findings;
+    }
+
+    StepResult mqtt() throws GeneralSecurityException {
+        Settings settings = findings.settings;
+        SSLSocketFactory sockets = findings.trust.socketFactory();
+        Map<String, String> uris = new LinkedHashMap<>();
+        uris.put("ssl", settings.tlsUri());
+        if (settings.checkWss()) {
+            uris.put("wss", settings.wssUri());
+        }
+        String who = settings.username().map(user -> "as " + user).orElse("without credentials");
+        List<String> seen = new ArrayList<>();
+        StepResult failure = null;
+        for (Map.Entry<String, String> target : uris.entrySet()) {
+            String uri = target.getValue();
+            long start = System.nanoTime();
+            try {
+                MqttConnection connection = MqttConnection.open(uri, clientIdPrefix + "-" + target.getKey(), settings, sockets);
+                findings.mqtt.put(target.getKey(), connection);
+                seen.add(uri + ": CONNACK " + ReasonCodes.describe(0) + " (" + millisSince(start) + " ms)");
+            } catch (MqttException e) {
+                seen.add(uri + ": " + brief(e));
+                if (failure == null) {
+                    failure = target.getKey().equals("wss") ? diagnoseWebSocket(settings, uri, e, sockets)
+                            : diagnose(settings, uri, e);
+                }
+            }
+        }
+        if (failure != null) {
+            return failure.withDetails(seen);
+        }
+        if (settings.username().isEmpty()) {
+            return StepResult.warn(Step.MQTT, "the broker accepted a CONNECT without credentials (Serverless never does)",
+                    "Serverless has no anonymous access: is MQTT_HOST really a Serverless deployment?").withDetails(seen);
+        }
+        return StepResult.pass(Step.MQTT, "CONNACK " + ReasonCodes.describe(0) + " " + who + " over "
+                + String.join(" and ", uris.values())).withDetails(seen);
+    }
+
+    StepResult roundTrip() throws MqttException, InterruptedException {
+        Settings settings = findings.settings;
+        String topic = settings.topic();
+        List<MqttConnection> connections = List.copyOf(findings.mqtt.values());
+        for (MqttConnection connection : connections) {
+            int granted = connection.subscribe(topic);
+            if (granted >= 0x80) {
+                return StepResult.fail(Step.ROUND_TRIP, "the broker refused the subscription to " + topic + " over "
+                                + connection.uri() + ": SUBACK " + ReasonCodes.describe(granted),
+                        "The user's ACL must allow subscribing to " + topic + ": check the deployment's Authorization"
+                                + " page, or set MQTT_TOPIC to a topic the user may use.",
+                        "SUBACK " + ReasonCodes.describe(granted));
+            }
+        }
+        MqttConnection publisher = connections.get(0);
+        String payload = "serverless doctor " + clientIdPrefix;
+        long start = System.nanoTime();
+        int acknowledged = publisher.publish(topic, payload);
+        if (acknowledged >= 0x80) {
+            return StepResult.fail(Step.ROUND_TRIP, "the broker refused the QoS 1 publish to " + topic + ": PUBACK "
+                            + ReasonCodes.describe(acknowledged),
+                    "The user's ACL must allow publishing to " + topic + ": check the deployment's Authorization page,"
+                            + " or set MQTT_TOPIC to a topic the user may use.",
+                    "PUBACK " + ReasonCodes.describe(acknowledged));
+        }
+        long deadline = start + MqttConnection.TIMEOUT.toNanos();
+        List<String> arrivals = new ArrayList<>();
+        for (MqttConnection connection : connections) {
+            try {
+                MqttConnection.Arrival arrival = connection.received()
+                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                arrivals.add(connection.uri() + " after " + TimeUnit.NANOSECONDS.toMillis(arrival.nanoTime() - start) + " ms");
+            } catch (TimeoutException | ExecutionException e) {
+                return StepResult.fail(Step.ROUND_TRIP, "the QoS 1 message to " + topic + " was acknowledged (PUBACK "
+                                + ReasonCodes.describe(acknowledged) + ") but did not come back within "
+                                + MqttConnection.TIMEOUT.toSeconds() + " s over " + connection.uri(),
+                        "The user's ACL must allow both publishing and subscribing to " + topic + ": check the"
+                                + " deployment's Authorization page, or set MQTT_TOPIC to a topic the user may use.",
+                        "no message on " + topic + " within " + MqttConnection.TIMEOUT.toSeconds() + " s");
+            }
+        }
+        return StepResult.pass(Step.ROUND_TRIP, "published QoS 1 to " + topic + " over " + publisher.uri()
+                + " (PUBACK " + ReasonCodes.describe(acknowledged) + "), received over " + String.join(" and over ", arrivals));
+    }
+
+    /** CONNECT over ssl:// failed: a CONNACK refusal in words, or what the transport did. */
+    private static StepResult diagnose(Settings settings, String uri, MqttException e) {
+        int code = e.getReasonCode();
+        if (ReasonCodes.fromServer(code)) {
+            return connackRefusal(settings, uri, code, e);
+        }
+        if (code == MqttClientException.REASON_CODE_CLIENT_TIMEOUT || code == MqttClientException.REASON_CODE_CONNECTION_LOST
+                || Causes.has(e, EOFException.class) || Causes.has(e, SocketTimeoutException.class)) {
+            return StepResult.fail(Step.MQTT, "no CONNACK over " + uri + ": the port accepted TLS, but "
+                            + (code == MqttClientException.REASON_CODE_CLIENT_TIMEOUT ? "did not answer the CONNECT within "
+                                    + MqttConnection.TIMEOUT.toSeconds() + " s" : "closed the connection after the CONNECT"),
+                    "Check that MQTT_PORT is the port for MQTT over TLS (8883): 8084 is the WebSocket port, for wss://.",
+                    Causes.exact(e));
+        }
+        return unexpected(uri, e);
+    }
+
+    /** CONNECT over wss:// failed: a CONNACK refusal, or the WebSocket upgrade (the path) in words. */
+    private static StepResult diagnoseWebSocket(Settings settings, String uri, MqttException e, SSLSocketFactory sockets) {
+        int code = e.getReasonCode();
+        if (ReasonCodes.fromServer(code)) {
+            return connackRefusal(settings, uri, code, e);
+        }
+        if (Causes.has(e, SSLException.class)) {
+            return unexpected(uri, e);
+        }
+        Optional<String> status = WebSocketProbe.upgrade(settings.host(), settings.wsPort(), settings.wsPath(), sockets,
+                !settings.hostIsIpAddress());
+        if (status.filter(line -> line.contains(" 101")).isPresent()) {
+            return unexpected(uri, e); // the path is right; something else went wrong
+        }
+        return StepResult.fail(Step.MQTT, "MQTT over WebSocket failed on WebSocket path " + settings.wsPath()
+                        + ": the upgrade request got " + status.map(line -> "\"" + line + "\"")
+                        .orElse("no answer within " + WebSocketProbe.TIMEOUT.toSeconds() + " s"),
+                "Set MQTT_WS_PATH to /mqtt, Serverless' WebSocket path, and MQTT_WS_PORT to 8084.",
+                Causes.exact(e) + status.map(line -> "; GET " + settings.wsPath() + " answered: " + line).orElse(""));
+    }
+
+    private static StepResult connackRefusal(Settings settings, String uri, int code, MqttException e) {
+        String who = settings.username().map(user -> "user " + user)
+                .orElse("an anonymous CONNECT (MQTT_USERNAME is not set)");
+        return StepResult.fail(Step.MQTT, "the broker refused " + who + " over " + uri + ": CONNACK "
+                + ReasonCodes.describe(code), ReasonCodes.connackAdvice(code, settings.username().isPresent()),
+                "CONNACK reason code " + ReasonCodes.describe(code) + " (" + Causes.exact(e) + ")");
+    }
+
+    private static StepResult unexpected(String uri, MqttException e) {
+        return StepResult.fail(Step.MQTT, "the MQTT client could not connect over " + uri + ": " + brief(e),
+                "Include the exact error below in a support ticket.", Causes.exact(e));
+    }
+
+    /** Paho's error in a few words: the reason code in words, or the root cause's message. */
+    private static String brief(MqttException e) {
+        if (ReasonCodes.fromServer(e.getReasonCode())) {
+            return "CONNACK " + ReasonCodes.describe(e.getReasonCode());
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root instanceof IOException || root != e ? message : message + " (Paho code " + e.getReasonCode() + ")";
+    }
+
+    private static long millisSince(long start) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+}

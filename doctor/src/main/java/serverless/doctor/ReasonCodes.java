@@ -1,0 +1,77 @@
+package serverless.doctor;
+
+import java.util.Map;
+
+/**
+ * MQTT 5 reason codes in words (OASIS MQTT 5.0, section 2.4), and what a Serverless user should check for
+ * the ones a CONNACK or SUBACK can carry.
+ */
+final class ReasonCodes {
+
+    static final int BAD_USER_NAME_OR_PASSWORD = 0x86;
+    static final int NOT_AUTHORIZED = 0x87;
+
+    private static final Map<Integer, String> WORDS = Map.ofEntries(
+            Map.entry(0x00, "success"),
+            Map.entry(0x01, "granted QoS 1"),
+            Map.entry(0x02, "granted QoS 2"),
+            Map.entry(0x10, "no matching subscribers"),
+            Map.entry(0x80, "unspecified error"),
+            Map.entry(0x81, "malformed packet"),
+            Map.entry(0x82, "protocol error"),
+            Map.entry(0x83, "implementation specific error"),
+            Map.entry(0x84, "unsupported protocol version"),
+            Map.entry(0x85, "client identifier not valid"),
+            Map.entry(BAD_USER_NAME_OR_PASSWORD, "bad user name or password"),
+            Map.entry(NOT_AUTHORIZED, "not authorized"),
+            Map.entry(0x88, "server unavailable"),
+            Map.entry(0x89, "server busy"),
+            Map.entry(0x8A, "banned"),
+            Map.entry(0x8C, "bad authentication method"),
+            Map.entry(0x8F, "topic filter invalid"),
+            Map.entry(0x90, "topic name invalid"),
+            Map.entry(0x91, "packet identifier in use"),
+            Map.entry(0x95, "packet too large"),
+            Map.entry(0x97, "quota exceeded"),
+            Map.entry(0x99, "payload format invalid"),
+            Map.entry(0x9A, "retain not supported"),
+            Map.entry(0x9B, "QoS not supported"),
+            Map.entry(0x9C, "use another server"),
+            Map.entry(0x9D, "server moved"),
+            Map.entry(0x9E, "shared subscriptions not supported"),
+            Map.entry(0x9F, "connection rate exceeded"),
+            Map.entry(0xA1, "subscription identifiers not supported"),
+            Map.entry(0xA2, "wildcard subscriptions not supported"));
+
+    private ReasonCodes() {
+    }
+
+    /** Whether Paho's exception code is a reason code the server sent (0x80 and up), not one of Paho's own. */
+    static boolean fromServer(int code) {
+        return code >= 0x80 && code <= 0xFF;
+    }
+
+    /** "0x86 bad user name or password". */
+    static String describe(int code) {
+        return String.format("0x%02X %s", code, WORDS.getOrDefault(code, "(reason code not in MQTT 5)"));
+    }
+
+    /** What to check when the CONNACK refused the connection with {@code code}. */
+    static String connackAdvice(int code, boolean usernameSet) {
+        if (!usernameSet && (code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED)) {
+            return "Serverless has no anonymous access: export MQTT_USERNAME and MQTT_PASSWORD with a user from the"
+                    + " deployment's Authentication page (Access Control -> Authentication).";
+        }
+        return switch (code) {
+            case BAD_USER_NAME_OR_PASSWORD -> "Check MQTT_USERNAME and MQTT_PASSWORD against the deployment's"
+                    + " Authentication page (Access Control -> Authentication); both are case-sensitive.";
+            case NOT_AUTHORIZED -> "Check that MQTT_USERNAME exists on this deployment (Access Control ->"
+                    + " Authentication), with this password, and that no ACL or ban refuses it.";
+            case 0x88, 0x89, 0x97, 0x9F -> "The deployment refused for capacity: check in the console that it is"
+                    + " running and within its quota (sessions, connection rate), then try again.";
+            case 0x8A -> "This client or user is banned on the deployment: check Access Control -> Blacklist.";
+            case 0x85 -> "The client identifier was refused: check MQTT_CLIENT_ID (characters, length).";
+            default -> "Include the reason code and the exact error below in a support ticket.";
+        };
+    }
+}
