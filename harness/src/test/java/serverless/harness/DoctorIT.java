@@ -8,21 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,51 +41,43 @@ class DoctorIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
     private static final List<String> STEPS = List.of("address", "ports", "tls", "sni", "mqtt", "round-trip");
     private static final Pattern STEP_LINE = Pattern.compile("^(PASS|WARN|FAIL|SKIP)  (\\S+) +(.*)$");
-    private static final Path RUN_LOGS = Path.of("target", "example-runs");
 
     /** A fault, the verdict of every step it must lead to, and the words the diagnosing line must contain. */
     enum Diagnosis {
-        CLOSED_PORT(Capability.LOCAL, (env, bed) -> env.put("MQTT_PORT", String.valueOf(bed.faults().closedPort())),
+        CLOSED_PORT(Capability.LOCAL, Fault.CLOSED_PORT::injectInto,
                 "PASS FAIL SKIP SKIP SKIP SKIP", "ports", "connection refused"),
-        PLAINTEXT_PORT_NUMBER(null, (env, bed) -> env.put("MQTT_PORT", "1883"),
+        PLAINTEXT_PORT_NUMBER(null, (run, bed) -> run.set("MQTT_PORT", "1883"),
                 "PASS FAIL SKIP SKIP SKIP SKIP", "ports", "1883 is plaintext MQTT, which Serverless does not offer"),
-        PLAINTEXT_INSTEAD_OF_TLS(Capability.LOCAL,
-                (env, bed) -> env.put("MQTT_PORT", String.valueOf(bed.faults().plaintextPort())),
+        PLAINTEXT_INSTEAD_OF_TLS(Capability.LOCAL, Fault.PLAINTEXT_PORT::injectInto,
                 "PASS PASS FAIL SKIP SKIP SKIP", "tls", "closed the TLS handshake", "not a TLS port"),
-        UNTRUSTED_CA(Capability.LOCAL,
-                (env, bed) -> env.put("MQTT_CA_FILE", bed.pki().untrustedCaCertificate().toString()),
+        UNTRUSTED_CA(Capability.LOCAL, Fault.UNTRUSTED_CA::injectInto,
                 "PASS PASS FAIL SKIP SKIP SKIP", "tls", "not trusted by MQTT_CA_FILE"),
-        CERTIFICATE_FOR_OTHER_HOST(Capability.LOCAL,
-                (env, bed) -> env.put("MQTT_PORT", String.valueOf(bed.faults().wrongHostCertificatePort())),
+        CERTIFICATE_FOR_OTHER_HOST(Capability.LOCAL, Fault.CERTIFICATE_FOR_OTHER_HOST::injectInto,
                 "WARN PASS FAIL SKIP SKIP SKIP", "tls", "does not match " + TestBed.DEPLOYMENT_HOST),
-        EXPIRED_CERTIFICATE(Capability.LOCAL,
-                (env, bed) -> env.put("MQTT_PORT", String.valueOf(bed.faults().expiredCertificatePort())),
+        EXPIRED_CERTIFICATE(Capability.LOCAL, Fault.EXPIRED_CERTIFICATE::injectInto,
                 "PASS PASS FAIL SKIP SKIP SKIP", "tls", "expired"),
-        IP_ADDRESS(Capability.SNI_ENFORCED, (env, bed) -> env.put("MQTT_HOST", "127.0.0.1"),
+        IP_ADDRESS(Capability.SNI_ENFORCED, Fault.IP_ADDRESS::injectInto,
                 "WARN PASS FAIL SKIP SKIP SKIP", "tls", "without SNI", "IP address"),
-        NO_SNI(Capability.SNI_ENFORCED, (env, bed) -> env.put("MQTT_HOST", "localhost"),
+        NO_SNI(Capability.SNI_ENFORCED, Fault.NO_SNI::injectInto,
                 "PASS PASS FAIL SKIP SKIP SKIP", "tls", "with SNI localhost", "refused SNI"),
-        WRONG_SNI(Capability.SNI_ENFORCED, (env, bed) -> env.put("MQTT_HOST", TestBed.OTHER_HOST),
+        WRONG_SNI(Capability.SNI_ENFORCED, Fault.WRONG_SNI::injectInto,
                 "PASS PASS FAIL SKIP SKIP SKIP", "tls", "with SNI " + TestBed.OTHER_HOST, "refused SNI"),
-        WRONG_PASSWORD(Capability.LOCAL, (env, bed) -> env.put("MQTT_PASSWORD", "wrong-" + TestBed.randomSecret()),
+        WRONG_PASSWORD(Capability.LOCAL, Fault.WRONG_PASSWORD::injectInto,
                 "PASS PASS PASS PASS FAIL SKIP", "mqtt", "CONNACK 0x86 bad user name or password"),
-        UNKNOWN_USER(Capability.LOCAL,
-                (env, bed) -> env.put("MQTT_USERNAME", "nobody-" + TestBed.randomSecret().substring(0, 6)),
+        UNKNOWN_USER(Capability.LOCAL, Fault.UNKNOWN_USER::injectInto,
                 "PASS PASS PASS PASS FAIL SKIP", "mqtt", "CONNACK 0x87 not authorized"),
-        NO_CREDENTIALS(null, (env, bed) -> {
-            env.remove("MQTT_USERNAME");
-            env.remove("MQTT_PASSWORD");
-        }, "PASS PASS PASS PASS FAIL SKIP", "mqtt", "anonymous CONNECT", "CONNACK 0x8"),
-        WRONG_WEBSOCKET_PATH(null, (env, bed) -> env.put("MQTT_WS_PATH", "/wrong"),
+        NO_CREDENTIALS(null, Fault.ANONYMOUS::injectInto,
+                "PASS PASS PASS PASS FAIL SKIP", "mqtt", "anonymous CONNECT", "CONNACK 0x8"),
+        WRONG_WEBSOCKET_PATH(null, Fault.WRONG_WEBSOCKET_PATH::injectInto,
                 "PASS PASS PASS PASS FAIL SKIP", "mqtt", "WebSocket path /wrong");
 
         private final Capability needs;
-        private final BiConsumer<Map<String, String>, TestBed> injection;
+        private final BiConsumer<ExampleRun, TestBed> injection;
         private final List<String> verdicts;
         private final String failingStep;
         private final List<String> phrases;
 
-        Diagnosis(Capability needs, BiConsumer<Map<String, String>, TestBed> injection, String verdicts,
+        Diagnosis(Capability needs, BiConsumer<ExampleRun, TestBed> injection, String verdicts,
                 String failingStep, String... phrases) {
             this.needs = needs;
             this.injection = injection;
@@ -104,9 +89,7 @@ class DoctorIT {
 
     @Test
     void healthyBrokerPassesEveryStep(Broker broker) {
-        Map<String, String> env = environment(broker, "healthy");
-
-        RunResult result = runDoctor(env, broker, "doctor-healthy");
+        RunResult result = ExampleRun.ofDoctor(broker, "doctor-healthy").execute();
 
         Report report = new Report(result);
         assertAll(result.transcript(),
@@ -142,10 +125,10 @@ class DoctorIT {
         Broker broker = bed.broker();
         Optional.ofNullable(fault.needs).ifPresent(capability -> assumeTrue(broker.can(capability),
                 () -> fault + " is not injected: the broker in use (" + broker.description() + ") lacks " + capability));
-        Map<String, String> env = environment(broker, fault.name().toLowerCase(Locale.ROOT));
-        fault.injection.accept(env, bed);
+        ExampleRun run = ExampleRun.ofDoctor(broker, "doctor-" + fault.name().toLowerCase(Locale.ROOT));
+        fault.injection.accept(run, bed);
 
-        RunResult result = runDoctor(env, broker, "doctor-" + fault.name().toLowerCase(Locale.ROOT));
+        RunResult result = run.execute();
 
         Report report = new Report(result);
         String failing = report.firstLine("FAIL");
@@ -178,11 +161,10 @@ class DoctorIT {
     void silentServerEndsWithinTheBound(Broker broker) throws IOException {
         assumeTrue(broker.can(Capability.LOCAL), "needs a local broker");
         try (SilentServer silent = new SilentServer()) {
-            Map<String, String> env = environment(broker, "silent");
-            env.put("MQTT_PORT", String.valueOf(silent.port()));
-            env.put("MQTT_WS_PORT", String.valueOf(silent.port()));
-
-            RunResult result = runDoctor(env, broker, "doctor-silent");
+            RunResult result = ExampleRun.ofDoctor(broker, "doctor-silent")
+                    .set("MQTT_PORT", String.valueOf(silent.port()))
+                    .set("MQTT_WS_PORT", String.valueOf(silent.port()))
+                    .execute();
 
             Report report = new Report(result);
             assertAll(result.transcript(),
@@ -201,62 +183,6 @@ class DoctorIT {
                 () -> assertFalse(result.stdout().contains(broker.password()), "the password must never be printed"),
                 () -> assertTrue(result.stdout().contains("----- support ticket: copy from here")
                         && result.stdout().contains("----- end of support ticket -----"), "the support-ticket block"));
-    }
-
-    /** What a user would export for the broker: both ports, the path, the user, the CA file. */
-    private static Map<String, String> environment(Broker broker, String name) {
-        Map<String, String> env = new HashMap<>();
-        env.put("MQTT_HOST", broker.host());
-        env.put("MQTT_PORT", String.valueOf(broker.tlsPort()));
-        env.put("MQTT_WS_PORT", String.valueOf(broker.wssPort()));
-        env.put("MQTT_WS_PATH", broker.wsPath());
-        env.put("MQTT_USERNAME", broker.username());
-        env.put("MQTT_PASSWORD", broker.password());
-        broker.caFile().ifPresent(ca -> env.put("MQTT_CA_FILE", ca.toString()));
-        env.put("MQTT_TOPIC", "serverless-examples/it/doctor-" + name + "-" + TestBed.randomSecret().substring(0, 8));
-        return env;
-    }
-
-    /**
-     * {@code java -jar doctor/target/doctor.jar} in its own JVM, like {@link ExampleRunner} runs an example (which
-     * takes an {@link Example}; the doctor is not one: it is not part of the example suites).
-     */
-    private static RunResult runDoctor(Map<String, String> env, Broker broker, String runName) {
-        Path jar = Path.of(System.getProperty("examples.root", "..")).resolve("doctor/target/doctor.jar").normalize();
-        assertTrue(Files.isRegularFile(jar), jar + " does not exist: run ./mvnw verify (or package) from the"
-                + " repository root, so the doctor is packaged before the harness runs it");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
-        broker.hostsFile().ifPresent(hosts -> command.add("-Djdk.net.hosts.file=" + hosts));
-        command.add("-jar");
-        command.add(jar.toString());
-        try {
-            Files.createDirectories(RUN_LOGS);
-            Path stdout = RUN_LOGS.resolve(runName + ".out");
-            Path stderr = RUN_LOGS.resolve(runName + ".err");
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectOutput(stdout.toFile())
-                    .redirectError(stderr.toFile());
-            builder.environment().keySet().removeIf(name -> name.startsWith("MQTT_")
-                    || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
-            builder.environment().putAll(env);
-            long start = System.nanoTime();
-            Process process = builder.start();
-            boolean ended = process.waitFor(ExampleRunner.HARD_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (!ended) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            return new RunResult(ended ? process.exitValue() : -1, Files.readString(stdout, StandardCharsets.UTF_8),
-                    Files.readString(stderr, StandardCharsets.UTF_8), took, !ended);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running the doctor", e);
-        }
     }
 
     /** The doctor's report, read back: the step lines and the ticket's Steps line. */

@@ -1,8 +1,5 @@
 package serverless.harness;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 /**
  * Every example the suite runs: a module's packaged jar and the main class of one variant. The display
  * name is what the test report shows, so the report reads like the module table in README.md.
@@ -17,44 +14,28 @@ public enum Example {
     /** How the example reaches the broker: MQTT over TLS (8883) or MQTT over secure WebSocket (8084). */
     public enum Transport { TLS, WSS }
 
-    private final String module;
-    private final String mainClass;
+    private final JavaProgram program;
     private final String stack;
     private final Transport transport;
 
     Example(String module, String mainClass, String stack, Transport transport) {
-        this.module = module;
-        this.mainClass = mainClass;
+        this.program = new JavaProgram(module, mainClass);
         this.stack = stack;
         this.transport = transport;
     }
 
-    public String module() {
-        return module;
-    }
-
-    public String mainClass() {
-        return mainClass;
+    public JavaProgram program() {
+        return program;
     }
 
     public Transport transport() {
         return transport;
     }
 
-    /** The jar `./mvnw package` leaves in the module: {@code <module>/target/<module>.jar}. */
-    public Path jar() {
-        Path root = Path.of(System.getProperty("examples.root", ".."));
-        Path jar = root.resolve(module).resolve("target").resolve(module + ".jar").normalize();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " does not exist: run ./mvnw verify (or package) from the"
-                    + " repository root, so the examples are packaged before the harness runs them");
-        }
-        return jar;
-    }
-
     @Override
     public String toString() {
-        return module + " " + mainClass.substring(mainClass.lastIndexOf('.') + 1)
+        String mainClass = program.mainClass();
+        return program.module() + " " + mainClass.substring(mainClass.lastIndexOf('.') + 1)
                 + " (" + stack + ", " + transport + ")";
     }
 }

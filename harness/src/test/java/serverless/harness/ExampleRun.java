@@ -9,22 +9,19 @@ import java.util.Map;
  */
 public final class ExampleRun {
 
-    private final Example example;
+    private final JavaProgram program;
     private final Broker broker;
     private final String clientId;
     private final String topic;
     private final Map<String, String> env = new HashMap<>();
 
-    private ExampleRun(Example example, Broker broker, String name) {
-        this.example = example;
+    private ExampleRun(JavaProgram program, Broker broker, String name) {
+        this.program = program;
         this.broker = broker;
         this.clientId = name + "-" + TestBed.randomSecret().substring(0, 8);
         this.topic = "serverless-examples/it/" + clientId;
         env.put("MQTT_HOST", broker.host());
-        env.put("MQTT_PORT", String.valueOf(example.transport() == Example.Transport.WSS ? broker.wssPort() : broker.tlsPort()));
-        if (example.transport() == Example.Transport.WSS) {
-            env.put("MQTT_WS_PATH", broker.wsPath());
-        }
+        env.put("MQTT_PORT", String.valueOf(broker.tlsPort()));
         env.put("MQTT_USERNAME", broker.username());
         env.put("MQTT_PASSWORD", broker.password());
         broker.caFile().ifPresent(ca -> env.put("MQTT_CA_FILE", ca.toString()));
@@ -34,7 +31,18 @@ public final class ExampleRun {
 
     /** A run of {@code example} against {@code broker}; {@code name} goes into the client id and log file names. */
     public static ExampleRun of(Example example, Broker broker, String name) {
-        return new ExampleRun(example, broker, name);
+        ExampleRun run = new ExampleRun(example.program(), broker, name);
+        if (example.transport() == Example.Transport.WSS) {
+            run.set("MQTT_PORT", String.valueOf(broker.wssPort())).set("MQTT_WS_PATH", broker.wsPath());
+        }
+        return run;
+    }
+
+    /** A run of the doctor, which checks both transports: MQTT_PORT and MQTT_WS_PORT, MQTT_WS_PATH. */
+    public static ExampleRun ofDoctor(Broker broker, String name) {
+        return new ExampleRun(JavaProgram.DOCTOR, broker, name)
+                .set("MQTT_WS_PORT", String.valueOf(broker.wssPort()))
+                .set("MQTT_WS_PATH", broker.wsPath());
     }
 
     public ExampleRun set(String variable, String value) {
@@ -56,6 +64,6 @@ public final class ExampleRun {
     }
 
     public RunResult execute() {
-        return ExampleRunner.run(example, Map.copyOf(env), broker, clientId);
+        return ExampleRunner.run(program, Map.copyOf(env), broker, clientId);
     }
 }

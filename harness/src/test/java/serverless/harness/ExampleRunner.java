@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an example as a user would: {@code java -cp <module>.jar <main class>} in its own JVM, configured
+ * Runs an example (or the doctor) as a user would: {@code java -cp <module>.jar <main class>} in its own JVM, configured
  * only by MQTT_* environment variables. Separate JVMs also keep the stacks' clashing Netty versions apart.
  *
  * <p>Each run's output is kept under {@code target/example-runs/} for reading after a failed build.
@@ -26,7 +26,7 @@ public final class ExampleRunner {
     private ExampleRunner() {
     }
 
-    public static RunResult run(Example example, Map<String, String> env, Broker broker, String runName) {
+    public static RunResult run(JavaProgram program, Map<String, String> env, Broker broker, String runName) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Short-lived JVMs: the C1 compiler alone and the serial collector start fastest.
@@ -36,8 +36,8 @@ public final class ExampleRunner {
         // example sends it as SNI and checks it against the certificate exactly as with a real deployment.
         broker.hostsFile().ifPresent(hosts -> command.add("-Djdk.net.hosts.file=" + hosts));
         command.add("-cp");
-        command.add(example.jar().toString());
-        command.add(example.mainClass());
+        command.add(program.jar().toString());
+        command.add(program.mainClass());
 
         try {
             Files.createDirectories(RUN_LOGS);
@@ -63,10 +63,10 @@ public final class ExampleRunner {
                     Files.readString(stdout, StandardCharsets.UTF_8),
                     Files.readString(stderr, StandardCharsets.UTF_8), took, !ended);
         } catch (IOException e) {
-            throw new IllegalStateException("could not run " + example, e);
+            throw new IllegalStateException("could not run " + program, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + example, e);
+            throw new IllegalStateException("interrupted while running " + program, e);
         }
     }
 }
