@@ -7,12 +7,16 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
 import serverless.harness.pki.TestPki;
 
 /**
  * Everything one test run shares, made once and closed at the end: a test PKI generated now (nothing
- * committed can expire), a hosts file for the examples' JVMs, the broker, and the fault servers.
+ * committed can expire), a hosts file for the examples' JVMs, the broker {@code -Dbroker} chose, and the
+ * fault servers.
  */
 public final class TestBed implements ExtensionContext.Store.CloseableResource {
 
@@ -28,15 +32,65 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
     private final AutoCloseable brokerHandle;
     private FaultFixtures faults;
 
-    private TestBed() throws Exception {
+    private TestBed(BrokerChoice choice) throws Exception {
         directory = Files.createTempDirectory("serverless-harness-");
         pki = TestPki.generate(directory.resolve("pki"), DEPLOYMENT_HOST);
-        hostsFile = Files.writeString(directory.resolve("hosts"),
-                "127.0.0.1 " + DEPLOYMENT_HOST + "\n127.0.0.1 " + OTHER_HOST + "\n127.0.0.1 localhost\n");
-        EmbeddedServerlessBroker embedded = EmbeddedServerlessBroker.start(pki, hostsFile, "example-user", randomSecret());
-        broker = embedded;
-        brokerHandle = embedded;
+        hostsFile = Files.writeString(directory.resolve("hosts"), hostsFileFor("127.0.0.1"));
+        String username = "example-user";
+        String password = randomSecret();
+        switch (choice) {
+            case EMBEDDED -> {
+                EmbeddedServerlessBroker embedded = EmbeddedServerlessBroker.start(pki, hostsFile, username, password);
+                broker = embedded;
+                brokerHandle = embedded;
+            }
+            case EMQX -> {
+                EmqxContainerBroker emqx = EmqxContainerBroker.start(pki, directory, username, password);
+                broker = emqx;
+                brokerHandle = emqx;
+            }
+            case EXTERNAL -> {
+                broker = ExternalBroker.fromEnvironment(System.getenv(), Optional.empty());
+                brokerHandle = () -> { };
+            }
+            default -> throw new IllegalArgumentException("not a broker: " + choice);
+        }
         System.out.println("[harness] broker: " + broker.description());
+    }
+
+    /** What -Dbroker asks for; {@code auto} becomes EMQX where Docker is available, else the embedded broker. */
+    enum BrokerChoice {
+        AUTO, EMQX, EMBEDDED, EXTERNAL;
+
+        static BrokerChoice fromSystemProperty() {
+            String value = System.getProperty("broker", "auto").trim();
+            try {
+                return valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-Dbroker=" + value + " is not one of auto, emqx, embedded, external");
+            }
+        }
+
+        BrokerChoice resolved() {
+            if (this == AUTO) {
+                Optional<String> noDocker = Docker.unavailableReason();
+                noDocker.ifPresent(reason -> System.out.println("[harness] -Dbroker=auto: " + reason
+                        + "; using the embedded broker, and the EMQX tests are skipped"));
+                return noDocker.isPresent() ? EMBEDDED : EMQX;
+            }
+            if (this == EMQX) {
+                Docker.unavailableReason().ifPresent(reason -> {
+                    throw new TestAbortedException("-Dbroker=emqx runs EMQX in a container, but there is " + reason
+                            + ": skipped, not passed. Run where Docker works, or use -Dbroker=embedded");
+                });
+            }
+            return this;
+        }
+    }
+
+    /** A hosts file for the examples' JVMs: the deployment's name and the fault names at {@code address}. */
+    static String hostsFileFor(String address) {
+        return address + " " + DEPLOYMENT_HOST + "\n" + address + " " + OTHER_HOST + "\n127.0.0.1 localhost\n";
     }
 
     /** The test bed of this run, made on first use and closed when the whole run ends. */
@@ -46,8 +100,11 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
     }
 
     private static TestBed create() {
+        BrokerChoice choice = BrokerChoice.fromSystemProperty().resolved();
         try {
-            return new TestBed();
+            return new TestBed(choice);
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException("the test bed could not be set up: " + e.getMessage(), e);
         }

@@ -1,0 +1,176 @@
+package serverless.harness;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
+import serverless.harness.pki.TestPki;
+
+/**
+ * EMQX 5 in a container (Testcontainers), set up like Serverless through EMQX's own configuration
+ * environment variables: the plaintext listeners off, TLS on 8883 and WSS on 8084 path /mqtt with the
+ * test PKI's server certificate, and password authentication against the built-in database with the test
+ * user created at start-up, so anonymous clients are refused.
+ *
+ * <p>EMQX does not check SNI itself (Serverless does that in front of the broker), so this broker lacks
+ * {@link Capability#SNI_ENFORCED}: the SNI fault cases run against the embedded broker only.
+ */
+final class EmqxContainerBroker implements Broker, AutoCloseable {
+
+    /**
+     * 5.8.9 is the last Apache-2.0 release of EMQX (from 5.9 EMQX is one edition under the BSL, and
+     * {@code latest} may be a 6.x build): pinned, never {@code latest}.
+     */
+    static final DockerImageName IMAGE = DockerImageName.parse("emqx/emqx:5.8.9");
+    static final int TLS_PORT = 8883;
+    static final int WSS_PORT = 8084;
+    static final String WS_PATH = "/mqtt";
+    static final String CERTS = "/opt/emqx/etc/certs/";
+    static final String USERS_FILE = "/opt/emqx/etc/serverless-users.csv";
+    /** EMQX 5.8 logs "EMQX 5.8.9 is running now!" once it is ready; a log frame ends in a newline. */
+    static final String READY_LOG = "(?s).*is running now!.*";
+
+    private final GenericContainer<?> container;
+    private final TestPki pki;
+    private final Path hostsFile;
+    private final String username;
+    private final String password;
+
+    private EmqxContainerBroker(GenericContainer<?> container, TestPki pki, Path hostsFile, String username, String password) {
+        this.container = container;
+        this.pki = pki;
+        this.hostsFile = hostsFile;
+        this.username = username;
+        this.password = password;
+    }
+
+    /** Starts EMQX (needs Docker) and writes a hosts file that maps the deployment name to the container's host. */
+    static EmqxContainerBroker start(TestPki pki, Path workDirectory, String username, String password) throws IOException {
+        GenericContainer<?> container = container(pki, usersFile(workDirectory, username, password));
+        container.start();
+        String address = InetAddress.getByName(container.getHost()).getHostAddress();
+        Path hostsFile = Files.writeString(workDirectory.resolve("emqx-hosts"), TestBed.hostsFileFor(address));
+        return new EmqxContainerBroker(container, pki, hostsFile, username, password);
+    }
+
+    /** The container, configured but not started: everything the suite hands EMQX, testable without Docker. */
+    static GenericContainer<?> container(TestPki pki, Path usersFile) {
+        return new GenericContainer<>(IMAGE)
+                .withEnv(environment())
+                // Readable by EMQX's own user (uid 1000) inside the container.
+                .withCopyFileToContainer(MountableFile.forHostPath(pki.serverCertificateChain(), 0644), CERTS + "server-chain.pem")
+                .withCopyFileToContainer(MountableFile.forHostPath(pki.serverPrivateKey(), 0644), CERTS + "server-key.pem")
+                .withCopyFileToContainer(MountableFile.forHostPath(pki.caCertificate(), 0644), CERTS + "test-ca.pem")
+                .withCopyFileToContainer(MountableFile.forHostPath(usersFile, 0644), USERS_FILE)
+                .withExposedPorts(TLS_PORT, WSS_PORT)
+                .waitingFor(Wait.forLogMessage(READY_LOG, 1).withStartupTimeout(Duration.ofMinutes(2)));
+    }
+
+    /**
+     * EMQX's configuration as environment variables: {@code EMQX_} + the config path in capitals with
+     * {@code __} for each dot; values are HOCON, so a string with a colon needs its own quotes.
+     */
+    static Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        // Serverless offers no plaintext port: turn off EMQX's default TCP (1883) and WS (8083) listeners.
+        env.put("EMQX_LISTENERS__TCP__DEFAULT__ENABLE", "false");
+        env.put("EMQX_LISTENERS__WS__DEFAULT__ENABLE", "false");
+        for (String listener : new String[] {"SSL", "WSS"}) {
+            String prefix = "EMQX_LISTENERS__" + listener + "__DEFAULT__";
+            env.put(prefix + "ENABLE", "true");
+            env.put(prefix + "SSL_OPTIONS__CERTFILE", CERTS + "server-chain.pem");
+            env.put(prefix + "SSL_OPTIONS__KEYFILE", CERTS + "server-key.pem");
+            env.put(prefix + "SSL_OPTIONS__CACERTFILE", CERTS + "test-ca.pem");
+            // One-way TLS, as on Serverless: the server does not ask for a client certificate.
+            env.put(prefix + "SSL_OPTIONS__VERIFY", "verify_none");
+        }
+        env.put("EMQX_LISTENERS__SSL__DEFAULT__BIND", "\"0.0.0.0:" + TLS_PORT + "\"");
+        env.put("EMQX_LISTENERS__WSS__DEFAULT__BIND", "\"0.0.0.0:" + WSS_PORT + "\"");
+        env.put("EMQX_LISTENERS__WSS__DEFAULT__WEBSOCKET__MQTT_PATH", "\"" + WS_PATH + "\"");
+        // Password authentication against the built-in database; the users come from a CSV file at start-up.
+        // With an authenticator configured, a client it does not accept (anonymous too) is refused.
+        env.put("EMQX_AUTHENTICATION", "[{mechanism = password_based, backend = built_in_database,"
+                + " user_id_type = username, bootstrap_file = \"" + USERS_FILE + "\", bootstrap_type = plain}]");
+        return env;
+    }
+
+    /** The built-in database's bootstrap file: plain CSV, no quoting, so the test password is hex. */
+    static Path usersFile(Path directory, String username, String password) throws IOException {
+        if (!(username + password).matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("EMQX's bootstrap CSV has no quoting: use letters, digits, . _ - only");
+        }
+        return Files.writeString(directory.resolve("emqx-users.csv"),
+                "user_id,password,is_superuser\n" + username + "," + password + ",false\n");
+    }
+
+    /** For tests of the container itself (what listens inside it). */
+    GenericContainer<?> container() {
+        return container;
+    }
+
+    @Override
+    public String description() {
+        return "EMQX " + IMAGE.getVersionPart() + " in a container, TLS-only (mqtts " + tlsPort() + ", wss "
+                + wssPort() + WS_PATH + "), built-in database auth; EMQX does not check SNI";
+    }
+
+    @Override
+    public String host() {
+        return TestBed.DEPLOYMENT_HOST;
+    }
+
+    @Override
+    public int tlsPort() {
+        return container.getMappedPort(TLS_PORT);
+    }
+
+    @Override
+    public int wssPort() {
+        return container.getMappedPort(WSS_PORT);
+    }
+
+    @Override
+    public String wsPath() {
+        return WS_PATH;
+    }
+
+    @Override
+    public Optional<Path> caFile() {
+        return Optional.of(pki.caCertificate());
+    }
+
+    @Override
+    public String username() {
+        return username;
+    }
+
+    @Override
+    public String password() {
+        return password;
+    }
+
+    @Override
+    public Optional<Path> hostsFile() {
+        return Optional.of(hostsFile);
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.LOCAL);
+    }
+
+    @Override
+    public void close() {
+        container.stop();
+    }
+}

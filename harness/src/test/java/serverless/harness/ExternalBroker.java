@@ -1,0 +1,125 @@
+package serverless.harness;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The user's own deployment ({@code -Dbroker=external}), described by the same MQTT_* variables the
+ * examples read. The suite runs every example's round trip against it on topics of its own; fault cases
+ * that need control of the broker are skipped, since this broker is not ours to break.
+ */
+final class ExternalBroker implements Broker {
+
+    private final String host;
+    private final int tlsPort;
+    private final int wssPort;
+    private final String wsPath;
+    private final Optional<Path> caFile;
+    private final String username;
+    private final String password;
+    private final Optional<Path> hostsFile;
+
+    private ExternalBroker(Map<String, String> env, Optional<Path> hostsFile) {
+        this.host = env.get("MQTT_HOST").trim();
+        this.tlsPort = port(env, "MQTT_PORT", 8883);
+        this.wssPort = port(env, "MQTT_WS_PORT", 8084);
+        this.wsPath = value(env, "MQTT_WS_PATH").orElse("/mqtt");
+        this.caFile = value(env, "MQTT_CA_FILE").map(Path::of);
+        this.username = env.get("MQTT_USERNAME");
+        this.password = env.get("MQTT_PASSWORD");
+        this.hostsFile = hostsFile;
+        caFile.filter(file -> !Files.isReadable(file)).ifPresent(file -> {
+            throw new IllegalStateException("-Dbroker=external: MQTT_CA_FILE=" + file + " cannot be read");
+        });
+    }
+
+    /**
+     * The deployment the variables describe. {@code hostsFile} is for the suite's own test of this mode,
+     * which points it at the local broker; a real deployment is found through DNS.
+     */
+    static ExternalBroker fromEnvironment(Map<String, String> env, Optional<Path> hostsFile) {
+        List<String> missing = new ArrayList<>();
+        for (String name : List.of("MQTT_HOST", "MQTT_USERNAME", "MQTT_PASSWORD")) {
+            if (value(env, name).isEmpty()) {
+                missing.add(name);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("-Dbroker=external runs the examples against your own deployment and needs "
+                    + String.join(", ", missing) + " (and optionally MQTT_PORT, MQTT_WS_PORT, MQTT_WS_PATH, MQTT_CA_FILE):"
+                    + " export " + missing.get(0) + "=... and run again");
+        }
+        return new ExternalBroker(env, hostsFile);
+    }
+
+    @Override
+    public String description() {
+        return "your deployment " + host + " (mqtts " + tlsPort + ", wss " + wssPort + wsPath + ", trust: "
+                + caFile.map(Path::toString).orElse("JDK default trust store")
+                + "); fault cases that need control of the broker are skipped";
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    @Override
+    public int wssPort() {
+        return wssPort;
+    }
+
+    @Override
+    public String wsPath() {
+        return wsPath;
+    }
+
+    @Override
+    public Optional<Path> caFile() {
+        return caFile;
+    }
+
+    @Override
+    public String username() {
+        return username;
+    }
+
+    @Override
+    public String password() {
+        return password;
+    }
+
+    @Override
+    public Optional<Path> hostsFile() {
+        return hostsFile;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.noneOf(Capability.class);
+    }
+
+    private static Optional<String> value(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).map(String::trim).filter(text -> !text.isEmpty());
+    }
+
+    private static int port(Map<String, String> env, String name, int defaultPort) {
+        String text = value(env, name).orElse(String.valueOf(defaultPort));
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("-Dbroker=external: " + name + "=" + text + " is not a port number");
+        }
+    }
+}
