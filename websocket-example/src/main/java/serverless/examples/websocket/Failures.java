@@ -1,0 +1,249 @@
+package serverless.examples.websocket;
+
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.internal.websocket.WebSocketHandshake;
+
+/**
+ * Turns what went wrong into one line a newcomer can act on, following the Serverless troubleshooting
+ * order: address, port, TLS (trust, host name, SNI), WebSocket path, credentials.
+ *
+ * <p>The TLS and socket causes are the JDK's own exceptions, found by walking the cause chain (and the
+ * suppressed exceptions: when the server closes the TLS handshake, Netty throws ClosedChannelException and
+ * puts the SSLHandshakeException beside it); the CONNACK codes and the WebSocket upgrade failures are the
+ * clients' own. Set MQTT_DEBUG=true to get the stack trace
+ * as well.
+ */
+final class Failures {
+
+    /** Paho 3.1.1 CONNACK return codes (MqttException.getReasonCode). */
+    private static final int V3_BAD_USERNAME_OR_PASSWORD = 4;
+    private static final int V3_NOT_AUTHORIZED = 5;
+    /** MQTT 5 CONNACK reason codes 0x86 and 0x87 (HiveMQ client: Mqtt5ConnAckException). */
+    private static final int V5_BAD_USERNAME_OR_PASSWORD = 0x86;
+    private static final int V5_NOT_AUTHORIZED = 0x87;
+    /** SUBACK refusal: Paho 3.1.1 throws it as MqttException.REASON_CODE_SUBSCRIBE_FAILED. */
+    private static final int SUBSCRIPTION_REFUSED = 0x80;
+    /** Paho's own "timed out waiting for a response from the server". */
+    private static final int PAHO_CLIENT_TIMEOUT = 32000;
+    /**
+     * Paho's WebSocket upgrade failures are IOExceptions whose message starts with this: a status other
+     * than 101 (EMQX answers 404 on a wrong path), or a server that closed the connection instead.
+     */
+    private static final String PAHO_UPGRADE_REFUSED = "WebSocket Response header";
+
+    private static final Pattern IP_ADDRESS = Pattern.compile("^[0-9.]+$|:");
+
+    private Failures() {
+    }
+
+    /** Prints the one-line error (and the stack trace with MQTT_DEBUG=true) and returns the exit code. */
+    static int report(Throwable error, String host) {
+        boolean settingsProblem = error instanceof SettingsException;
+        System.err.println("ERROR: " + describe(error, host));
+        if ("true".equalsIgnoreCase(System.getenv("MQTT_DEBUG"))) {
+            error.printStackTrace();
+        }
+        return settingsProblem ? 2 : 1;
+    }
+
+    static String describe(Throwable error, String host) {
+        if (error instanceof SettingsException) {
+            return error.getMessage();
+        }
+        String line = describeConnectionFailure(error);
+        if (host != null && IP_ADDRESS.matcher(host).find()) {
+            line += " MQTT_HOST " + host + " is an IP address: Serverless needs the deployment's domain name,"
+                    + " which the client sends as SNI and checks against the certificate.";
+        }
+        return line;
+    }
+
+    private static String describeConnectionFailure(Throwable error) {
+        int reasonCode = reasonCode(error);
+        if (reasonCode == V3_BAD_USERNAME_OR_PASSWORD || reasonCode == V5_BAD_USERNAME_OR_PASSWORD) {
+            return "The broker refused the username or password (CONNACK: bad user name or password)."
+                    + " Check MQTT_USERNAME and MQTT_PASSWORD against the deployment's Authentication page.";
+        }
+        if (reasonCode == V3_NOT_AUTHORIZED || reasonCode == V5_NOT_AUTHORIZED) {
+            return "The broker refused the connection: not authorized (CONNACK)."
+                    + " Check that MQTT_USERNAME exists on this deployment and that its ACL allows it to connect.";
+        }
+        if (reasonCode == SUBSCRIPTION_REFUSED || has(error, Mqtt5SubAckException.class)) {
+            return "The broker refused the subscription to MQTT_TOPIC."
+                    + " Check that the user's ACL allows it to subscribe to that topic.";
+        }
+        if (has(error, Mqtt5PubAckException.class)) {
+            return "The broker refused the publish to MQTT_TOPIC (PUBACK error), so the message did not come back."
+                    + " Check that the user's ACL allows it to publish on that topic.";
+        }
+        if (has(error, CertificateExpiredException.class) || has(error, CertificateNotYetValidException.class)) {
+            return "The server's certificate has expired or is not yet valid."
+                    + " Check the machine's clock; if it is right, the server is not the deployment you meant.";
+        }
+        if (messageContains(error, "No subject alternative") || messageContains(error, "No name matching")) {
+            return "The server's certificate does not match the host name in MQTT_HOST."
+                    + " Use the deployment's address exactly as the console shows it, not an IP address or a CNAME.";
+        }
+        if (has(error, CertPathBuilderException.class) || has(error, CertPathValidatorException.class)
+                || messageContains(error, "PKIX path")) {
+            return "The server's certificate is not trusted by the CA in use."
+                    + " Set MQTT_CA_FILE to the deployment's emqxsl-ca.crt from the console, or unset it to use"
+                    + " the JDK's default trust store, which already trusts Serverless' DigiCert root.";
+        }
+        if (isWebSocketUpgradeFailure(error)) {
+            // TLS worked; the HTTP upgrade to WebSocket did not. EMQX answers a wrong path with HTTP 404, other
+            // servers do not answer at all: either way it is the path (or a port that is not WebSocket).
+            return "The server did not accept the MQTT WebSocket upgrade on this WebSocket path"
+                    + " (an HTTP error such as 404, or no answer)."
+                    + " Set MQTT_WS_PATH to /mqtt (or unset it) and MQTT_PORT to 8084:"
+                    + " Serverless serves MQTT over WebSocket only at wss://HOST:8084/mqtt.";
+        }
+        if (has(error, UnknownHostException.class)) {
+            return "The host name in MQTT_HOST could not be resolved."
+                    + " Check its spelling against the console and that this machine's DNS works.";
+        }
+        if (isTcpConnectTimeout(error)) {
+            return "The connection timed out before the server answered."
+                    + " Check that MQTT_HOST and MQTT_PORT (8084) are right and that a firewall or proxy lets this"
+                    + " machine reach port 8084, which networks that only open 443 block (try: nc -vz HOST 8084).";
+        }
+        if (has(error, ConnectException.class)) {
+            return "Could not reach the server: connection refused."
+                    + " Check MQTT_HOST and MQTT_PORT: Serverless offers 8084 (MQTT over WebSocket with TLS) and"
+                    + " 8883 (MQTT over TLS); 8083 (plain WebSocket) and 1883 are not offered.";
+        }
+        if (has(error, SocketTimeoutException.class) || has(error, SslHandshakeTimeoutException.class)) {
+            // Connected, but the TLS handshake got no answer (the WebSocket upgrade's timeout is handled above).
+            return "The connection timed out in the TLS handshake: the server did not answer."
+                    + " Check that MQTT_PORT is a TLS port (8084 for WebSocket, 8883 for MQTT over TLS)"
+                    + " and that no proxy or firewall holds the connection.";
+        }
+        if (reasonCode == PAHO_CLIENT_TIMEOUT || messageContains(error, "Timeout while waiting")) {
+            // Paho's own bound on connect(). A TLS port that does not answer ends here too: Paho 1.2.5's wss://
+            // module, closing after a failed TLS handshake, retries the handshake, so its cause comes too late.
+            return "The connection timed out: the server did not answer in time."
+                    + " Check MQTT_HOST, that MQTT_PORT is 8084 (the TLS port for WebSocket), and that a firewall"
+                    + " or proxy lets this machine reach it (try: nc -vz HOST 8084).";
+        }
+        if (messageContains(error, "protocol_version") || messageContains(error, "No appropriate protocol")
+                || messageContains(error, "not accepted by client preferences")) {
+            return "The server and this client share no TLS version."
+                    + " Serverless speaks TLS 1.2 and 1.3; check that this JVM has not disabled them.";
+        }
+        if (messageContains(error, "Unsupported or unrecognized SSL message")
+                || has(error, NotSslRecordException.class)) {
+            return "The server did not answer with TLS: MQTT_PORT is not a TLS port."
+                    + " Serverless offers 8084 (MQTT over WebSocket with TLS) and 8883 (MQTT over TLS).";
+        }
+        if (has(error, SSLHandshakeException.class) || has(error, EOFException.class)
+                || ((has(error, SSLException.class) || has(error, SocketException.class))
+                        && messageContains(error, "reset"))) {
+            return "The server closed the connection during the TLS handshake."
+                    + " Serverless refuses clients that do not send the deployment's domain as SNI: MQTT_HOST must be"
+                    + " that domain (not an IP address, not a CNAME); and check that MQTT_PORT is a TLS port (8084).";
+        }
+        if (has(error, TimeoutException.class)) {
+            return "The message did not come back within the time limit."
+                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC.";
+        }
+        return "Unexpected failure: " + rootCause(error) + "."
+                + " Run again with MQTT_DEBUG=true for the stack trace, and include it in a support ticket"
+                + " (with the deployment, client type and version, and your code without the password).";
+    }
+
+    /**
+     * The WebSocket upgrade failed after TLS succeeded. HiveMQ client (Netty): WebSocketHandshakeException,
+     * for an HTTP status other than 101, a server that closed, or no answer within the handshake timeout.
+     * Paho: an IOException "WebSocket Response header: ..." for an answer other than 101, or a
+     * SocketTimeoutException ("Read timed out", after Paho's 1 s read timeout) thrown while reading the
+     * upgrade's answer: a server that does not answer the upgrade, which is a path problem, not a network one.
+     */
+    private static boolean isWebSocketUpgradeFailure(Throwable error) {
+        if (has(error, WebSocketHandshakeException.class) || messageContains(error, PAHO_UPGRADE_REFUSED)) {
+            return true;
+        }
+        return causes(error).stream().anyMatch(t -> t instanceof SocketTimeoutException
+                && Arrays.stream(t.getStackTrace())
+                        .anyMatch(frame -> frame.getClassName().equals(WebSocketHandshake.class.getName())));
+    }
+
+    /** No TCP connection within the bound: the JDK's "Connect timed out", Netty's ConnectTimeoutException. */
+    private static boolean isTcpConnectTimeout(Throwable error) {
+        return has(error, ConnectTimeoutException.class) || messageContains(error, "Connect timed out");
+    }
+
+    /** The CONNACK or SUBACK code: Paho's MqttException reason code, or the HiveMQ client's CONNACK code. */
+    private static int reasonCode(Throwable error) {
+        for (Throwable t : causes(error)) {
+            if (t instanceof MqttException paho) {
+                return paho.getReasonCode();
+            }
+            if (t instanceof Mqtt5ConnAckException hivemq) {
+                return hivemq.getMqttMessage().getReasonCode().getCode();
+            }
+        }
+        return -1;
+    }
+
+    private static boolean has(Throwable error, Class<? extends Throwable> type) {
+        return causes(error).stream().anyMatch(type::isInstance);
+    }
+
+    private static boolean messageContains(Throwable error, String text) {
+        return causes(error).stream().anyMatch(t -> t.getMessage() != null && t.getMessage().contains(text));
+    }
+
+    /** The error, its causes, and the exceptions suppressed by any of them, each once. */
+    private static List<Throwable> causes(Throwable error) {
+        List<Throwable> causes = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Throwable> next = new ArrayDeque<>(List.of(error));
+        while (!next.isEmpty()) {
+            Throwable t = next.removeFirst();
+            if (seen.add(t)) {
+                causes.add(t);
+                if (t.getCause() != null) {
+                    next.addLast(t.getCause());
+                }
+                next.addAll(Arrays.asList(t.getSuppressed()));
+            }
+        }
+        return causes;
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+}
