@@ -46,15 +46,16 @@ public final class LocalBroker {
 
         System.out.printf("Serverless-like local broker for %s is up (started in %.1f s); Ctrl-C stops it.%n%n",
                 host, broker.startupTime().toMillis() / 1000.0);
-        System.out.println("# MQTT over TLS (8883 on Serverless):");
-        System.out.printf("export MQTT_HOST=%s MQTT_PORT=%d MQTT_USERNAME=%s MQTT_PASSWORD=%s MQTT_CA_FILE=%s%n",
-                host, broker.tlsPort(), USER, password, pki.caCertificate().toAbsolutePath());
+        System.out.println("# Paste these into another shell. MQTT_PORT stands for Serverless' 8883 (MQTT over TLS),");
+        System.out.println("# MQTT_WS_PORT for 8084 (MQTT over WebSocket with TLS, path /mqtt).");
+        System.out.printf("export MQTT_HOST=%s MQTT_PORT=%d MQTT_WS_PORT=%d MQTT_WS_PATH=%s MQTT_USERNAME=%s MQTT_PASSWORD=%s MQTT_CA_FILE=%s%n",
+                host, broker.tlsPort(), broker.wssPort(), broker.wsPath(), USER, password, pki.caCertificate().toAbsolutePath());
         // The example's JVM resolves the test host name through this file instead of /etc/hosts (nothing to edit).
-        System.out.println("# The example's JVM resolves " + host + " through this file, without editing /etc/hosts"
-                + " (JVMs started from this shell then resolve only its names: build before you export it).");
+        System.out.println("# Java programs started from that shell resolve " + host + " through this file, without editing");
+        System.out.println("# /etc/hosts. They resolve nothing else, Maven included: build first, or unset it to run Maven.");
         System.out.println("export JAVA_TOOL_OPTIONS=-Djdk.net.hosts.file=" + hostsFile.toAbsolutePath());
-        System.out.println("# MQTT over WebSocket over TLS (8084 on Serverless): the same, with");
-        System.out.printf("export MQTT_PORT=%d MQTT_WS_PATH=%s%n", broker.wssPort(), broker.wsPath());
+        System.out.println("# Then, for example: java -jar paho-example/target/paho-example.jar");
+        System.out.println("#   WebSocket:  MQTT_PORT=$MQTT_WS_PORT java -jar websocket-example/target/websocket-example.jar");
         System.out.flush();
         Thread.currentThread().join(); // until Ctrl-C
     }

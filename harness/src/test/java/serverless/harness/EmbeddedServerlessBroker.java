@@ -94,6 +94,11 @@ final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
         return broker.publishes();
     }
 
+    /** Stops the broker and starts it again on the same ports, with the sessions it had (file persistence). */
+    void restart() {
+        broker.restart();
+    }
+
     @Override
     public void close() {
         broker.close();

@@ -62,10 +62,10 @@ class EmqxContainerIT {
 
     @Test
     void exampleRoundTripOverTls(TestBed bed) {
-        RunResult result = ExampleRun.of(Example.PAHO, emqx(bed), "emqx-roundtrip").execute();
+        EmqxContainerBroker emqx = emqx(bed);
+        ExampleRun run = ExampleRun.of(Example.PAHO, emqx, "emqx-roundtrip");
 
-        assertEquals(0, result.exitCode(), result::transcript);
-        assertTrue(result.stdoutLines().stream().anyMatch(line -> line.startsWith("Received ")), result::transcript);
+        RoundTripAssertions.assertCompleteRoundTrip(run.execute(), run, emqx, 1);
     }
 
     /** Exit code of a TCP connect from inside the container to one of its own ports (0: something listens). */

@@ -1,6 +1,8 @@
 package serverless.harness;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +16,7 @@ public final class ExampleRun {
     private final String clientId;
     private final String topic;
     private final Map<String, String> env = new HashMap<>();
+    private final List<String> jvmOptions = new ArrayList<>();
 
     private ExampleRun(JavaProgram program, Broker broker, String name) {
         this.program = program;
@@ -50,6 +53,12 @@ public final class ExampleRun {
         return this;
     }
 
+    /** A JVM option for the example's JVM, e.g. {@code -Djdk.tls.client.protocols=TLSv1.2}. */
+    public ExampleRun jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
     public ExampleRun unset(String variable) {
         env.remove(variable);
         return this;
@@ -64,6 +73,11 @@ public final class ExampleRun {
     }
 
     public RunResult execute() {
-        return ExampleRunner.run(program, Map.copyOf(env), broker, clientId);
+        return ExampleRunner.run(program, Map.copyOf(env), List.copyOf(jvmOptions), broker, clientId);
+    }
+
+    /** Starts the run and returns at once; {@link ExampleRunner.Running#awaitResult()} gives its result. */
+    public ExampleRunner.Running start() {
+        return ExampleRunner.start(program, Map.copyOf(env), List.copyOf(jvmOptions), broker, clientId);
     }
 }

@@ -11,22 +11,31 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an example (or the doctor) as a user would: {@code java -cp <module>.jar <main class>} in its own JVM, configured
- * only by MQTT_* environment variables. Separate JVMs also keep the stacks' clashing Netty versions apart.
+ * Runs an example (or the doctor) as a user would: {@code java -cp <module>.jar <main class>} in its own
+ * JVM, configured only by MQTT_* environment variables. Separate JVMs also keep the stacks' clashing Netty
+ * versions apart.
  *
  * <p>Each run's output is kept under {@code target/example-runs/} for reading after a failed build.
  */
 public final class ExampleRunner {
 
     /** A backstop far above every bound the examples keep themselves; a run that needs it has hung. */
-    public static final Duration HARD_LIMIT = Duration.ofSeconds(45);
+    public static final Duration HARD_LIMIT = Duration.ofSeconds(90);
 
     private static final Path RUN_LOGS = Path.of("target", "example-runs");
 
     private ExampleRunner() {
     }
 
-    public static RunResult run(JavaProgram program, Map<String, String> env, Broker broker, String runName) {
+    /** Runs the program to its end (or the hard limit). */
+    public static RunResult run(JavaProgram program, Map<String, String> env, List<String> jvmOptions,
+            Broker broker, String runName) {
+        return start(program, env, jvmOptions, broker, runName).awaitResult();
+    }
+
+    /** Starts the program and returns at once, for tests that act on the broker while it runs. */
+    public static Running start(JavaProgram program, Map<String, String> env, List<String> jvmOptions,
+            Broker broker, String runName) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Short-lived JVMs: the C1 compiler alone and the serial collector start fastest.
@@ -35,6 +44,7 @@ public final class ExampleRunner {
         // Resolve the test deployment's host name to this machine without touching /etc/hosts, so the
         // example sends it as SNI and checks it against the certificate exactly as with a real deployment.
         broker.hostsFile().ifPresent(hosts -> command.add("-Djdk.net.hosts.file=" + hosts));
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(program.jar().toString());
         command.add(program.mainClass());
@@ -51,22 +61,58 @@ public final class ExampleRunner {
             builder.environment().keySet().removeIf(name -> name.startsWith("MQTT_")
                     || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
             builder.environment().putAll(env);
-
-            long start = System.nanoTime();
-            Process process = builder.start();
-            boolean ended = process.waitFor(HARD_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (!ended) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            return new RunResult(ended ? process.exitValue() : -1,
-                    Files.readString(stdout, StandardCharsets.UTF_8),
-                    Files.readString(stderr, StandardCharsets.UTF_8), took, !ended);
+            return new Running(builder.start(), System.nanoTime(), stdout, stderr);
         } catch (IOException e) {
             throw new IllegalStateException("could not run " + program, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + program, e);
+        }
+    }
+
+    /** A program that is running; {@link #awaitResult()} waits for its end, at most {@link #HARD_LIMIT}. */
+    public static final class Running {
+        private final Process process;
+        private final long startNanos;
+        private final Path stdout;
+        private final Path stderr;
+
+        private Running(Process process, long startNanos, Path stdout, Path stderr) {
+            this.process = process;
+            this.startNanos = startNanos;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** What the program has printed so far. */
+        public String stdoutSoFar() {
+            try {
+                return Files.readString(stdout, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + stdout, e);
+            }
+        }
+
+        public RunResult awaitResult() {
+            try {
+                boolean ended = process.waitFor(HARD_LIMIT.toMillis() - elapsed().toMillis(), TimeUnit.MILLISECONDS);
+                if (!ended) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+                return new RunResult(ended ? process.exitValue() : -1, stdoutSoFar(),
+                        Files.readString(stderr, StandardCharsets.UTF_8), elapsed(), !ended);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the output of " + process, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+                throw new IllegalStateException("interrupted while waiting for " + process, e);
+            }
+        }
+
+        private Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - startNanos);
         }
     }
 }

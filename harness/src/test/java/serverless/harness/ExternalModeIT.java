@@ -1,7 +1,5 @@
 package serverless.harness;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.HashMap;
@@ -35,9 +33,10 @@ class ExternalModeIT {
         local.caFile().ifPresent(ca -> userEnvironment.put("MQTT_CA_FILE", ca.toString()));
         Broker external = ExternalBroker.fromEnvironment(userEnvironment, local.hostsFile());
 
-        RunResult result = ExampleRun.of(example, external, "external-" + example.name().toLowerCase()).execute();
+        ExampleRun run = ExampleRun.of(example, external, "external-" + example.name().toLowerCase());
 
-        assertEquals(0, result.exitCode(), result::transcript);
-        assertTrue(result.stdoutLines().stream().anyMatch(line -> line.startsWith("Received ")), result::transcript);
+        RunResult result = run.execute();
+
+        RoundTripAssertions.assertCompleteRoundTrip(result, run, external, 1);
     }
 }

@@ -30,6 +30,9 @@ public enum Fault {
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().wrongHostCertificatePort()))),
     EXPIRED_CERTIFICATE("expired", 1, Capability.LOCAL,
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().expiredCertificatePort()))),
+    OLD_TLS_VERSION("TLS version", 1, Capability.LOCAL,
+            // A server that offers only TLS 1.1: the client must refuse it, with a clear line.
+            (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().tls11OnlyPort()))),
     PLAINTEXT_PORT("TLS port", 1, Capability.LOCAL,
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().plaintextPort()))),
     CLOSED_PORT("connection refused", 1, Capability.LOCAL,

@@ -15,12 +15,14 @@ public final class FaultFixtures implements AutoCloseable {
 
     private final TlsFaultServer wrongHostCertificate;
     private final TlsFaultServer expiredCertificate;
+    private final TlsFaultServer tls11Only;
     private final PlainServer plaintext;
 
     FaultFixtures(TestPki pki) {
         try {
             wrongHostCertificate = TlsFaultServer.withKeyStore(pki.wrongHostKeyStore(), pki.keyStorePassword());
             expiredCertificate = TlsFaultServer.withKeyStore(pki.expiredKeyStore(), pki.keyStorePassword());
+            tls11Only = TlsFaultServer.tls11Only();
             plaintext = PlainServer.start();
         } catch (Exception e) {
             throw new IllegalStateException("fault servers could not start: " + e.getMessage(), e);
@@ -35,6 +37,11 @@ public final class FaultFixtures implements AutoCloseable {
     /** Presents the deployment's host name in a certificate that expired yesterday. */
     public int expiredCertificatePort() {
         return expiredCertificate.port();
+    }
+
+    /** Speaks only TLS 1.1, which the JDK (and Serverless) no longer accept. */
+    public int tls11OnlyPort() {
+        return tls11Only.port();
     }
 
     /** Speaks no TLS: reads the ClientHello and closes, as a plaintext MQTT port does. */
@@ -55,6 +62,7 @@ public final class FaultFixtures implements AutoCloseable {
     public void close() throws Exception {
         wrongHostCertificate.close();
         expiredCertificate.close();
+        tls11Only.close();
         plaintext.close();
     }
 }

@@ -2,14 +2,10 @@ package serverless.harness;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertLinesMatch;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,20 +29,9 @@ class RoundTripIT {
 
         RunResult result = run.execute();
 
-        assertEquals(0, result.exitCode(), result::transcript);
+        RoundTripAssertions.assertCompleteRoundTrip(result, run, broker, 1);
         assertTrue(result.duration().compareTo(BOUND) < 0, () -> "took longer than " + BOUND + ": " + result.transcript());
-        String topic = Pattern.quote(run.topic());
-        assertLinesMatch(List.of(
-                "Connecting to (ssl|wss)://" + Pattern.quote(broker.host()) + ":\\d+(/\\S*)? as "
-                        + Pattern.quote(broker.username()) + " \\(trust: .+\\)",
-                "Connected with client id " + Pattern.quote(run.clientId()),
-                "Subscribed to " + topic + " at QoS 1",
-                "Published \".+\" to " + topic + " at QoS 1",
-                "Received \".+\" on " + topic,
-                "Disconnected"), result.stdoutLines(), result::transcript);
-        assertEquals(quoted(result, "Published"), quoted(result, "Received"), "the message that came back is the one sent");
-        assertFalse(result.stdout().contains(broker.password()) || result.stderr().contains(broker.password()),
-                "the password must never be printed");
+        assertEquals(List.of(), RoundTripAssertions.reconnectLines(result), "nothing dropped the connection");
 
         if (broker.can(Broker.Capability.CONNECTION_LOG)) {
             await("the broker's record of this run").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -61,15 +46,5 @@ class RoundTripIT {
                         () -> "the broker saw no PUBLISH by " + run.clientId() + " on " + run.topic());
             });
         }
-    }
-
-    private static String quoted(RunResult result, String linePrefix) {
-        Pattern quotedText = Pattern.compile("^" + linePrefix + " \"(.*)\" (to|on) ");
-        return result.stdoutLines().stream()
-                .map(quotedText::matcher)
-                .filter(Matcher::find)
-                .map(matcher -> matcher.group(1))
-                .findFirst()
-                .orElseThrow();
     }
 }

@@ -118,6 +118,11 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
         return pki;
     }
 
+    /** Maps the deployment's name (and the fault names) to 127.0.0.1, for brokers this run starts itself. */
+    public Path hostsFile() {
+        return hostsFile;
+    }
+
     /** The servers that make a TLS handshake fail in a chosen way, started on first use. */
     public synchronized FaultFixtures faults() {
         if (faults == null) {

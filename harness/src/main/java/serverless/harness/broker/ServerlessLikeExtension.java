@@ -92,6 +92,7 @@ final class ServerlessLikeExtension implements ExtensionMain {
         connections.accept(new ConnectionRecord(Instant.now(), connect.getClientId(),
                 connect.getUserName().orElse(""),
                 connection.getClientTlsInformation().flatMap(ClientTlsInformation::getHostname).orElse(""),
+                connection.getClientTlsInformation().map(ClientTlsInformation::getProtocol).orElse(""),
                 connection.getListener().map(ServerlessLikeExtension::transport).orElse(null),
                 version(connect.getMqttVersion()), result == ConnackReasonCode.SUCCESS, result.name()));
         if (result == ConnackReasonCode.SUCCESS) {

@@ -1,0 +1,42 @@
+package serverless.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertLinesMatch;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** What a successful run of any example must have printed (CONTRIBUTING.md, "Output and exit codes"). */
+final class RoundTripAssertions {
+
+    /** The lines an example prints when its connection drops and comes back; allowed anywhere in a run. */
+    static final Pattern RECONNECT_LINE = Pattern.compile("^(Connection lost \\(.*\\); reconnecting|Reconnected \\(session present: (true|false)\\))$");
+
+    private RoundTripAssertions() {
+    }
+
+    /** Exit 0, the contract's lines in order with every message back, and no password anywhere. */
+    static void assertCompleteRoundTrip(RunResult result, ExampleRun run, Broker broker, int messages) {
+        assertEquals(0, result.exitCode(), result::transcript);
+        String topic = Pattern.quote(run.topic());
+        assertLinesMatch(List.of(
+                "Connecting to (ssl|wss)://" + Pattern.quote(broker.host()) + ":\\d+(/\\S*)? as "
+                        + Pattern.quote(broker.username()) + " \\(trust: .+\\)",
+                "Connected with client id " + Pattern.quote(run.clientId()),
+                "Subscribed to " + topic + " at QoS 1",
+                "Published " + messages + "/" + messages + " messages to " + topic + " at QoS 1",
+                "Received " + messages + "/" + messages + " messages on " + topic + " \\(\\d+ duplicates\\)",
+                "Disconnected"), withoutReconnectLines(result), result::transcript);
+        assertFalse(result.stdout().contains(broker.password()) || result.stderr().contains(broker.password()),
+                "the password must never be printed");
+    }
+
+    static List<String> reconnectLines(RunResult result) {
+        return result.stdoutLines().stream().filter(line -> RECONNECT_LINE.matcher(line).matches()).toList();
+    }
+
+    private static List<String> withoutReconnectLines(RunResult result) {
+        return result.stdoutLines().stream().filter(line -> !RECONNECT_LINE.matcher(line).matches()).toList();
+    }
+}
