@@ -26,24 +26,40 @@ public interface Broker {
     /** One line for the test output: which broker this is. */
     String description();
 
-    /** The deployment's host name: what goes into MQTT_HOST, sent as SNI, and in the certificate. */
-    String host();
+    /** Where the broker is and how to reach it. */
+    Endpoint endpoint();
 
-    int tlsPort();
+    default String host() {
+        return endpoint().host();
+    }
 
-    int wssPort();
+    default int tlsPort() {
+        return endpoint().tlsPort();
+    }
 
-    String wsPath();
+    default int wssPort() {
+        return endpoint().wssPort();
+    }
 
-    /** The CA file the examples get as MQTT_CA_FILE; empty means the JDK's default trust store. */
-    Optional<Path> caFile();
+    default String wsPath() {
+        return endpoint().wsPath();
+    }
 
-    String username();
+    default Optional<Path> caFile() {
+        return endpoint().caFile();
+    }
 
-    String password();
+    default String username() {
+        return endpoint().username();
+    }
 
-    /** A hosts file that makes {@link #host()} resolve to this machine in the examples' JVMs, if needed. */
-    Optional<Path> hostsFile();
+    default String password() {
+        return endpoint().password();
+    }
+
+    default Optional<Path> hostsFile() {
+        return endpoint().hostsFile();
+    }
 
     Set<Capability> capabilities();
 

@@ -15,22 +15,17 @@ import serverless.harness.pki.TestPki;
 final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
 
     private final EmbeddedBroker broker;
-    private final TestPki pki;
-    private final Path hostsFile;
-    private final String username;
-    private final String password;
+    private final Endpoint endpoint;
 
-    private EmbeddedServerlessBroker(EmbeddedBroker broker, TestPki pki, Path hostsFile, String username, String password) {
+    private EmbeddedServerlessBroker(EmbeddedBroker broker, Endpoint endpoint) {
         this.broker = broker;
-        this.pki = pki;
-        this.hostsFile = hostsFile;
-        this.username = username;
-        this.password = password;
+        this.endpoint = endpoint;
     }
 
     static EmbeddedServerlessBroker start(TestPki pki, Path hostsFile, String username, String password) throws Exception {
         EmbeddedBroker broker = EmbeddedBroker.start(pki, TestBed.DEPLOYMENT_HOST, Map.of(username, password));
-        return new EmbeddedServerlessBroker(broker, pki, hostsFile, username, password);
+        return new EmbeddedServerlessBroker(broker, new Endpoint(broker.host(), broker.tlsPort(), broker.wssPort(),
+                broker.wsPath(), Optional.of(pki.caCertificate()), username, password, Optional.of(hostsFile)));
     }
 
     @Override
@@ -40,43 +35,8 @@ final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
     }
 
     @Override
-    public String host() {
-        return broker.host();
-    }
-
-    @Override
-    public int tlsPort() {
-        return broker.tlsPort();
-    }
-
-    @Override
-    public int wssPort() {
-        return broker.wssPort();
-    }
-
-    @Override
-    public String wsPath() {
-        return broker.wsPath();
-    }
-
-    @Override
-    public Optional<Path> caFile() {
-        return Optional.of(pki.caCertificate());
-    }
-
-    @Override
-    public String username() {
-        return username;
-    }
-
-    @Override
-    public String password() {
-        return password;
-    }
-
-    @Override
-    public Optional<Path> hostsFile() {
-        return Optional.of(hostsFile);
+    public Endpoint endpoint() {
+        return endpoint;
     }
 
     @Override

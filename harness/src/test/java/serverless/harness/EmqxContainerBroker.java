@@ -41,17 +41,11 @@ final class EmqxContainerBroker implements Broker, AutoCloseable {
     static final String READY_LOG = "(?s).*is running now!.*";
 
     private final GenericContainer<?> container;
-    private final TestPki pki;
-    private final Path hostsFile;
-    private final String username;
-    private final String password;
+    private final Endpoint endpoint;
 
-    private EmqxContainerBroker(GenericContainer<?> container, TestPki pki, Path hostsFile, String username, String password) {
+    private EmqxContainerBroker(GenericContainer<?> container, Endpoint endpoint) {
         this.container = container;
-        this.pki = pki;
-        this.hostsFile = hostsFile;
-        this.username = username;
-        this.password = password;
+        this.endpoint = endpoint;
     }
 
     /** Starts EMQX (needs Docker) and writes a hosts file that maps the deployment name to the container's host. */
@@ -60,7 +54,9 @@ final class EmqxContainerBroker implements Broker, AutoCloseable {
         container.start();
         String address = InetAddress.getByName(container.getHost()).getHostAddress();
         Path hostsFile = Files.writeString(workDirectory.resolve("emqx-hosts"), TestBed.hostsFileFor(address));
-        return new EmqxContainerBroker(container, pki, hostsFile, username, password);
+        return new EmqxContainerBroker(container, new Endpoint(TestBed.DEPLOYMENT_HOST,
+                container.getMappedPort(TLS_PORT), container.getMappedPort(WSS_PORT), WS_PATH,
+                Optional.of(pki.caCertificate()), username, password, Optional.of(hostsFile)));
     }
 
     /** The container, configured but not started: everything the suite hands EMQX, testable without Docker. */
@@ -125,43 +121,8 @@ final class EmqxContainerBroker implements Broker, AutoCloseable {
     }
 
     @Override
-    public String host() {
-        return TestBed.DEPLOYMENT_HOST;
-    }
-
-    @Override
-    public int tlsPort() {
-        return container.getMappedPort(TLS_PORT);
-    }
-
-    @Override
-    public int wssPort() {
-        return container.getMappedPort(WSS_PORT);
-    }
-
-    @Override
-    public String wsPath() {
-        return WS_PATH;
-    }
-
-    @Override
-    public Optional<Path> caFile() {
-        return Optional.of(pki.caCertificate());
-    }
-
-    @Override
-    public String username() {
-        return username;
-    }
-
-    @Override
-    public String password() {
-        return password;
-    }
-
-    @Override
-    public Optional<Path> hostsFile() {
-        return Optional.of(hostsFile);
+    public Endpoint endpoint() {
+        return endpoint;
     }
 
     @Override

@@ -16,27 +16,16 @@ import java.util.Set;
  */
 final class ExternalBroker implements Broker {
 
-    private final String host;
-    private final int tlsPort;
-    private final int wssPort;
-    private final String wsPath;
-    private final Optional<Path> caFile;
-    private final String username;
-    private final String password;
-    private final Optional<Path> hostsFile;
+    private final Endpoint endpoint;
 
     private ExternalBroker(Map<String, String> env, Optional<Path> hostsFile) {
-        this.host = env.get("MQTT_HOST").trim();
-        this.tlsPort = port(env, "MQTT_PORT", 8883);
-        this.wssPort = port(env, "MQTT_WS_PORT", 8084);
-        this.wsPath = value(env, "MQTT_WS_PATH").orElse("/mqtt");
-        this.caFile = value(env, "MQTT_CA_FILE").map(Path::of);
-        this.username = env.get("MQTT_USERNAME");
-        this.password = env.get("MQTT_PASSWORD");
-        this.hostsFile = hostsFile;
+        Optional<Path> caFile = value(env, "MQTT_CA_FILE").map(Path::of);
         caFile.filter(file -> !Files.isReadable(file)).ifPresent(file -> {
             throw new IllegalStateException("-Dbroker=external: MQTT_CA_FILE=" + file + " cannot be read");
         });
+        this.endpoint = new Endpoint(env.get("MQTT_HOST").trim(), port(env, "MQTT_PORT", 8883),
+                port(env, "MQTT_WS_PORT", 8084), value(env, "MQTT_WS_PATH").orElse("/mqtt"), caFile,
+                env.get("MQTT_USERNAME"), env.get("MQTT_PASSWORD"), hostsFile);
     }
 
     /**
@@ -60,49 +49,14 @@ final class ExternalBroker implements Broker {
 
     @Override
     public String description() {
-        return "your deployment " + host + " (mqtts " + tlsPort + ", wss " + wssPort + wsPath + ", trust: "
-                + caFile.map(Path::toString).orElse("JDK default trust store")
+        return "your deployment " + host() + " (mqtts " + tlsPort() + ", wss " + wssPort() + wsPath() + ", trust: "
+                + caFile().map(Path::toString).orElse("JDK default trust store")
                 + "); fault cases that need control of the broker are skipped";
     }
 
     @Override
-    public String host() {
-        return host;
-    }
-
-    @Override
-    public int tlsPort() {
-        return tlsPort;
-    }
-
-    @Override
-    public int wssPort() {
-        return wssPort;
-    }
-
-    @Override
-    public String wsPath() {
-        return wsPath;
-    }
-
-    @Override
-    public Optional<Path> caFile() {
-        return caFile;
-    }
-
-    @Override
-    public String username() {
-        return username;
-    }
-
-    @Override
-    public String password() {
-        return password;
-    }
-
-    @Override
-    public Optional<Path> hostsFile() {
-        return hostsFile;
+    public Endpoint endpoint() {
+        return endpoint;
     }
 
     @Override

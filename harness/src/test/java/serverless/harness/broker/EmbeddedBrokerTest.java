@@ -268,7 +268,9 @@ class EmbeddedBrokerTest {
         close(subscriber);
         publish(topic, "before restart");
 
+        long restart = System.nanoTime();
         broker.restart();
+        System.out.println("[EmbeddedBrokerTest] broker restarted in " + (System.nanoTime() - restart) / 1_000_000 + " ms");
         publish(topic, "after restart");
 
         List<String> received = new CopyOnWriteArrayList<>();

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,7 +185,15 @@ class TestPkiTest {
     @Test
     void mainWritesThePkiWhereItIsTold() throws Exception {
         Path target = dir.resolve("by-hand");
-        TestPki.main(new String[] {target.toString()});
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            TestPki.main(new String[] {target.toString()});
+        } finally {
+            System.setOut(out);
+        }
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains(target.toAbsolutePath().toString()));
         assertArrayEquals(new String[] {"ca.pem", "expired.p12", "server-chain.pem", "server-key.pem", "server.p12",
                 "untrusted-ca.pem", "wrong-host.p12"}, Files.list(target).map(p -> p.getFileName().toString())
                 .sorted().toArray(String[]::new));
