@@ -23,7 +23,13 @@ final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
     }
 
     static EmbeddedServerlessBroker start(TestPki pki, Path hostsFile, String username, String password) throws Exception {
-        EmbeddedBroker broker = EmbeddedBroker.start(pki, TestBed.DEPLOYMENT_HOST, Map.of(username, password));
+        return start(pki, hostsFile, username, password, List.of());
+    }
+
+    /** A broker whose TLS listeners speak only {@code tlsProtocols} (empty: TLS 1.3 and 1.2, like Serverless). */
+    static EmbeddedServerlessBroker start(TestPki pki, Path hostsFile, String username, String password,
+            List<String> tlsProtocols) throws Exception {
+        EmbeddedBroker broker = EmbeddedBroker.start(pki, TestBed.DEPLOYMENT_HOST, Map.of(username, password), tlsProtocols);
         return new EmbeddedServerlessBroker(broker, new Endpoint(broker.host(), broker.tlsPort(), broker.wssPort(),
                 broker.wsPath(), Optional.of(pki.caCertificate()), username, password, Optional.of(hostsFile)));
     }

@@ -82,13 +82,22 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     public static EmbeddedBroker start(TestPki pki, String deploymentHost, Map<String, String> users)
             throws IOException {
+        return start(pki, deploymentHost, users, List.of());
+    }
+
+    /**
+     * Like {@link #start(TestPki, String, Map)}, with the listeners limited to {@code tlsProtocols} (e.g.
+     * {@code TLSv1.2}); empty means HiveMQ's default, TLS 1.3 and 1.2 like Serverless.
+     */
+    public static EmbeddedBroker start(TestPki pki, String deploymentHost, Map<String, String> users,
+            List<String> tlsProtocols) throws IOException {
         long started = System.nanoTime();
         checkOpenFileLimit();
         Path folder = Files.createTempDirectory("embedded-hivemq-");
         EmbeddedBroker broker = null;
         try {
             broker = new EmbeddedBroker(deploymentHost, users, folder);
-            broker.writeConfiguration(pki);
+            broker.writeConfiguration(pki, tlsProtocols);
             broker.startHiveMq();
             broker.tlsFront = SniFront.start(Transport.TCP, deploymentHost,
                     new InetSocketAddress(LOOPBACK, broker.internalTlsPort), SniFront.DEFAULT_HELLO_TIMEOUT,
@@ -200,8 +209,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    private void writeConfiguration(TestPki pki) throws IOException {
+    private void writeConfiguration(TestPki pki, List<String> tlsProtocols) throws IOException {
         String password = xml(new String(pki.keyStorePassword()));
+        StringBuilder protocols = new StringBuilder();
+        if (!tlsProtocols.isEmpty()) {
+            protocols.append("                <protocols>\n");
+            tlsProtocols.forEach(protocol -> protocols.append("                    <protocol>").append(xml(protocol))
+                    .append("</protocol>\n"));
+            protocols.append("                </protocols>\n");
+        }
         String tls = """
                         <tls>
                             <keystore>
@@ -209,8 +225,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                                 <password>%s</password>
                                 <private-key-password>%s</private-key-password>
                             </keystore>
-                        </tls>
-                """.formatted(xml(pki.serverKeyStore().toAbsolutePath().toString()), password, password);
+                %s        </tls>
+                """.formatted(xml(pki.serverKeyStore().toAbsolutePath().toString()), password, password, protocols);
         String config = """
                 <?xml version="1.0"?>
                 <hivemq>
