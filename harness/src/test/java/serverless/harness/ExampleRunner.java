@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,12 +74,15 @@ public final class ExampleRunner {
         private final long startNanos;
         private final Path stdout;
         private final Path stderr;
+        /** When the process ended, taken as it ends: runs awaited one after another keep their own times. */
+        private final CompletableFuture<Long> endNanos;
 
         private Running(Process process, long startNanos, Path stdout, Path stderr) {
             this.process = process;
             this.startNanos = startNanos;
             this.stdout = stdout;
             this.stderr = stderr;
+            this.endNanos = process.onExit().thenApply(ended -> System.nanoTime());
         }
 
         public boolean isAlive() {
@@ -112,7 +116,7 @@ public final class ExampleRunner {
         }
 
         private Duration elapsed() {
-            return Duration.ofNanos(System.nanoTime() - startNanos);
+            return Duration.ofNanos(endNanos.getNow(System.nanoTime()) - startNanos);
         }
     }
 }
