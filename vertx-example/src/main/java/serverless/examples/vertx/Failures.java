@@ -63,6 +63,13 @@ final class Failures {
     }
 
     private static String describeConnectionFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RoundTrip.MessagesMissingException missing) {
+                return missing.getMessage() + "."
+                        + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC,"
+                        + " and the deployment's status in the console.";
+            }
+        }
         // vertx-mqtt speaks MQTT 3.1.1: CONNACK return codes 4 and 5 (Netty's MqttConnectReturnCode names).
         MqttConnectReturnCode connack = connackCode(error);
         if (connack == MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD) {
@@ -111,9 +118,12 @@ final class Failures {
                     + " Check MQTT_HOST and MQTT_PORT: Serverless offers 8883 (MQTT over TLS) and 8084"
                     + " (MQTT over WebSocket with TLS); 1883 and 8083 are not offered.";
         }
-        if (messageContains(error, "protocol_version") || messageContains(error, "No appropriate protocol")) {
-            return "The server and this client share no TLS version."
-                    + " Serverless speaks TLS 1.2 and 1.3; check that this JVM has not disabled them.";
+        // "selected protocol version TLS11 is not accepted": the server offered only a TLS version the JDK refuses.
+        if (messageContains(error, "protocol_version") || messageContains(error, "No appropriate protocol")
+                || messageContains(error, "is not accepted by client preferences")) {
+            return "The server and this client share no TLS version (the server offered only an old one, or"
+                    + " refused the ones offered). Serverless speaks TLS 1.2 and 1.3: check that MQTT_HOST and"
+                    + " MQTT_PORT are the deployment's, and that this JVM has not disabled TLS 1.2 and 1.3.";
         }
         // Netty reads the server's first bytes before the JDK does, and names what is not TLS NotSslRecordException.
         if (has(error, NotSslRecordException.class) || messageContains(error, "Unsupported or unrecognized SSL message")) {
@@ -127,8 +137,9 @@ final class Failures {
                     + " that domain (not an IP address, not a CNAME); and check that MQTT_PORT is a TLS port (8883).";
         }
         if (has(error, TimeoutException.class)) {
-            return "The message did not come back within the time limit."
-                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC.";
+            return "The broker did not answer within the time limit."
+                    + " Check the deployment's status in the console and that the user's ACL allows it to"
+                    + " subscribe to MQTT_TOPIC.";
         }
         return "Unexpected failure: " + rootCause(error) + "."
                 + " Run again with MQTT_DEBUG=true for the stack trace, and include it in a support ticket"

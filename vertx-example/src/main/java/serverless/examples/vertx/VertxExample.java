@@ -1,33 +1,25 @@
 package serverless.examples.vertx;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
-import io.vertx.mqtt.MqttException;
-import io.vertx.mqtt.messages.MqttConnAckMessage;
-import io.vertx.mqtt.messages.MqttSubAckMessage;
-import java.net.SocketTimeoutException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The Vert.x MQTT client (MQTT 3.1.1) over TLS to EMQX Cloud Serverless: connect, subscribe, publish one
- * message at QoS 1, wait for it to come back, disconnect.
+ * The Vert.x MQTT client (MQTT 3.1.1) over TLS to EMQX Cloud Serverless: connect, subscribe, publish
+ * MQTT_MESSAGES messages at QoS 1, wait for every one to come back, disconnect; and, since Vert.x MQTT does
+ * not do it by itself, reconnect and carry on when the connection drops in the middle (ReconnectingSession).
  *
  * <p>Configure with MQTT_HOST, MQTT_USERNAME, MQTT_PASSWORD and optionally MQTT_PORT (8883),
- * MQTT_CA_FILE, MQTT_TOPIC, MQTT_CLIENT_ID. See README.md.
+ * MQTT_CA_FILE, MQTT_TOPIC, MQTT_CLIENT_ID, MQTT_MESSAGES (1). See README.md.
  */
 public final class VertxExample {
 
-    private static final int TIMEOUT_SECONDS = 10;
+    private static final int CLOSE_SECONDS = 10;
 
     // Vert.x and Netty log through java.util.logging when neither SLF4J nor Log4j 2 is on the classpath.
     // Their messages (e.g. vertx-mqtt's "Can't connect to ..." at SEVERE) would only repeat the one-line
@@ -70,77 +62,69 @@ public final class VertxExample {
         // default trust store (see ServerTrust).
         ServerTrust.from(settings.caFile()).ifPresent(options::setTrustOptions);
         // [END tls_options]
-        options.setCleanSession(true);
+
+        // [START session_options]
+        // A session that outlives the connection (MQTT 3.1.1 clean session off): across a reconnect the broker
+        // keeps our subscription and the messages it has not delivered to us yet.
+        options.setCleanSession(false)
+                // Unacknowledged QoS 1 PUBLISHes allowed at once (vertx-mqtt's default is 10): RoundTrip keeps
+                // at most WINDOW messages in flight, so this limit never refuses a publish.
+                .setMaxInflightQueue(RoundTrip.WINDOW);
+        // [END session_options]
+
+        List<String> payloads = IntStream.rangeClosed(1, settings.messages())
+                .mapToObj(i -> "Hello from " + settings.clientId() + " #" + i)
+                .toList();
 
         // One Vert.x instance runs the client on its event loop. It is closed on every path, success or not:
         // its threads would otherwise keep the JVM running.
         Vertx vertx = Vertx.vertx();
-        try (AutoCloseable closeVertx = () -> waitFor(vertx.close())) {
-            MqttClient client = MqttClient.create(vertx, options);
+        try (AutoCloseable closeVertx = () -> waitFor(vertx.close(), CLOSE_SECONDS)) {
+            // Vert.x MQTT does not reconnect by itself: ReconnectingSession adds that, and RoundTrip sends the
+            // messages with a bounded window and sends again what a dropped connection left unacknowledged.
+            ReconnectingSession session = new ReconnectingSession(
+                    vertx, options, settings.host(), settings.port(), settings.topic());
+            RoundTrip roundTrip = new RoundTrip(vertx, session, payloads);
 
-            // vertx-mqtt completes subscribe() and publish() once the packet is written; the broker's answers
-            // (SUBACK, PUBACK) and incoming messages arrive through handlers, which complete these promises.
-            Promise<MqttSubAckMessage> subAck = Promise.promise();
-            Promise<Integer> pubAck = Promise.promise();
-            Promise<String> received = Promise.promise();
-            client.subscribeCompletionHandler(subAck::tryComplete);
-            client.publishCompletionHandler(pubAck::tryComplete);
-            client.publishHandler(message -> received.tryComplete(message.payload().toString(UTF_8)));
-
-            // [START connect]
-            // 3. Connect. The third argument is the TLS server name: MQTT_HOST goes out as SNI, which
-            //    Serverless requires to route the connection to the deployment.
-            Future<MqttConnAckMessage> connected = client.connect(settings.port(), settings.host(), settings.host());
-            // [END connect]
-
-            String payload = "Hello from " + settings.clientId();
-            Future<Void> roundTrip = connected
-                    // One limit for TCP connect, TLS handshake and CONNACK together (vertx-mqtt waits for the
-                    // CONNACK without one). Reported as a connect timeout, not as a lost message.
-                    .timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .recover(error -> Future.failedFuture(error instanceof TimeoutException
-                            ? new SocketTimeoutException("not connected within " + TIMEOUT_SECONDS + " s") : error))
+            // 3. Connect: one attempt, at most 10 s for TCP, TLS and CONNACK. A wrong setting ends here with
+            //    its one-line error; only a connection that was up is connected again when it drops.
+            Future<Void> done = session.connect()
                     .compose(connAck -> {
                         System.out.println("Connected with client id " + settings.clientId());
-                        // 4. Subscribe first, so our own message comes back to us; wait for the SUBACK.
-                        return client.subscribe(settings.topic(), 1)
-                                .compose(packetId -> subAck.future())
-                                .timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                        // 4. Subscribe first, so our own messages come back to us; wait for the SUBACK.
+                        return session.subscribe();
                     })
-                    .compose(subAckMessage -> {
-                        // A SUBACK return code of 0x80 is a refusal (usually the ACL).
-                        if (subAckMessage.grantedQoSLevels().get(0) >= Failures.SUBSCRIPTION_REFUSED) {
-                            return Future.failedFuture(new MqttException(Failures.SUBSCRIPTION_REFUSED, "SUBACK 0x80"));
-                        }
+                    .compose(subscribed -> {
                         System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
-                        // 5. Publish at QoS 1 and wait for the broker's acknowledgement (PUBACK).
-                        return client.publish(settings.topic(), Buffer.buffer(payload, "UTF-8"), MqttQoS.AT_LEAST_ONCE, false, false)
-                                .compose(packetId -> pubAck.future())
-                                .timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                        // 5. Publish every message at QoS 1 and wait for the broker's acknowledgements (PUBACK).
+                        return roundTrip.publishAll();
                     })
-                    .compose(packetId -> {
-                        System.out.println("Published \"" + payload + "\" to " + settings.topic() + " at QoS 1");
-                        // 6. Wait, with a bound, for the message to arrive through the subscription.
-                        return received.future().timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    .compose(published -> {
+                        System.out.println("Published " + payloads.size() + "/" + payloads.size()
+                                + " messages to " + settings.topic() + " at QoS 1");
+                        // 6. Wait for every message to come back through the subscription.
+                        return roundTrip.allReceived();
                     })
-                    .compose(message -> {
-                        System.out.println("Received \"" + message + "\" on " + settings.topic());
+                    .compose(received -> {
+                        System.out.println("Received " + payloads.size() + "/" + payloads.size() + " messages on "
+                                + settings.topic() + " (" + roundTrip.duplicates() + " duplicates)");
                         // 7. DISCONNECT; the future completes once the connection is closed.
-                        return client.disconnect();
+                        return session.disconnect();
                     });
 
             // Everything above runs on Vert.x's event loop; main's only job is to wait for the outcome, once.
-            // Each step has its own limit, so this wait is a backstop. A failure comes out as an
-            // ExecutionException whose cause chain Failures reads.
-            waitFor(roundTrip);
+            // There is no total limit, since a large MQTT_MESSAGES takes its time: every step has its own (the
+            // connect and the SUBACK 10 s each; the round trip ends in an error once nothing new has arrived for
+            // 20 s). A failure comes out as an ExecutionException whose cause chain Failures reads.
+            done.toCompletionStage().toCompletableFuture().get();
             System.out.println("Disconnected");
         }
     }
 
-    /** Blocks the calling (non-Vert.x) thread until the future completes, at most a bounded time. */
-    private static <T> T waitFor(Future<T> future) throws Exception {
+    /** Blocks the calling (non-Vert.x) thread until the future completes, at most the given time. */
+    private static <T> T waitFor(Future<T> future, int seconds) throws Exception {
         // Not Future.await(): it rethrows vertx-mqtt's exceptions, which extend Throwable, not Exception.
-        return future.toCompletionStage().toCompletableFuture().get(4 * TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     }
 
     private static Logger quiet(String name) {

@@ -1,0 +1,178 @@
+package serverless.examples.vertx;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends the messages through a {@link ReconnectingSession} at QoS 1 and waits until every one has come back
+ * through the subscription, with a bounded window and nothing lost across a reconnect:
+ *
+ * <ul>
+ *   <li>at most {@link #WINDOW} messages are in flight: published, and not yet both acknowledged (PUBACK) and
+ *       received back. So the broker never holds more than that for us, far below its per-session queue of
+ *       1000 messages (EMQX and HiveMQ), even while we are disconnected; and the client's own
+ *       {@code maxInflightQueue} (unacknowledged PUBLISHes, a subset) is set to the same number and never
+ *       refuses a publish;</li>
+ *   <li>while disconnected, nothing is published: the rest of the messages simply wait their turn;</li>
+ *   <li>after a reconnect, the messages the broker had not acknowledged are published again (it may have
+ *       received them, so the subscription may deliver them twice: counted as duplicates). If the broker lost
+ *       our session, the messages it had acknowledged but not yet delivered back are gone with it, so those
+ *       are published again too;</li>
+ *   <li>every message must come back; when nothing new has arrived for {@link #STALL_SECONDS} s, the run ends
+ *       with how many are missing.</li>
+ * </ul>
+ *
+ * <p>Like the session, it runs on the client's event loop only.
+ */
+final class RoundTrip {
+
+    /** Messages in flight at most; 100 keeps a local round trip of 5000 messages within a couple of seconds. */
+    static final int WINDOW = 100;
+    static final int STALL_SECONDS = 20;
+
+    private final Vertx vertx;
+    private final ReconnectingSession session;
+    private final List<String> payloads;
+    private final Map<String, Integer> positions = new HashMap<>();
+
+    private int next; // payloads.get(0 .. next - 1) have been published at least once
+    private final Set<String> unacknowledged = new LinkedHashSet<>(); // published, no PUBACK yet; in order
+    private final Set<String> inFlight = new LinkedHashSet<>(); // published, not yet acknowledged and back
+    private final Set<String> received = new HashSet<>();
+    private int duplicates;
+
+    private final Promise<Void> allAcknowledged = Promise.promise();
+    private final Promise<Void> allReceived = Promise.promise();
+    private long lastProgress;
+    private long stallTimer = -1;
+
+    RoundTrip(Vertx vertx, ReconnectingSession session, List<String> payloads) {
+        this.vertx = vertx;
+        this.session = session;
+        this.payloads = List.copyOf(payloads);
+        for (int i = 0; i < payloads.size(); i++) {
+            positions.put(payloads.get(i), i);
+        }
+        session.onMessage(this::received).onReconnected(this::publishAgain).onGiveUp(this::fail);
+    }
+
+    /** Starts publishing; the future completes once the broker has acknowledged (PUBACK) every message. */
+    Future<Void> publishAll() {
+        progress(); // publishes the first window
+        watchForStall();
+        return allAcknowledged.future();
+    }
+
+    /** Completes once every message has come back through the subscription. */
+    Future<Void> allReceived() {
+        return allReceived.future();
+    }
+
+    int duplicates() {
+        return duplicates;
+    }
+
+    // [START window]
+    /** Publishes new messages while there is a connection and room in the window. */
+    private void publishMore() {
+        while (session.isConnected() && inFlight.size() < WINDOW && next < payloads.size()) {
+            publish(payloads.get(next++), false);
+        }
+    }
+
+    private void publish(String payload, boolean again) {
+        unacknowledged.add(payload);
+        inFlight.add(payload);
+        // A failure (the connection dropped before the PUBACK) leaves the message unacknowledged: it is
+        // published again after the reconnect.
+        session.publish(payload, again).onSuccess(acked -> acknowledged(payload));
+    }
+
+    /** After a reconnect: vertx-mqtt sends nothing again by itself, and its packet ids start over. */
+    private void publishAgain(boolean sessionPresent) {
+        // What the broker never acknowledged; and if it lost our session, also what it had acknowledged but
+        // not delivered back yet, since that went with the session.
+        List<String> again = new ArrayList<>(sessionPresent ? unacknowledged : inFlight);
+        again.forEach(payload -> publish(payload, true));
+        publishMore();
+    }
+    // [END window]
+
+    private void acknowledged(String payload) {
+        if (unacknowledged.remove(payload)) {
+            if (received.contains(payload)) {
+                inFlight.remove(payload);
+            }
+            progress();
+        }
+    }
+
+    private void received(String payload) {
+        Integer position = positions.get(payload);
+        if (position == null || position >= next) {
+            return; // not ours, or left in the session by an earlier run with the same client id
+        }
+        if (!received.add(payload)) {
+            duplicates++;
+            return;
+        }
+        if (!unacknowledged.contains(payload)) {
+            inFlight.remove(payload);
+        }
+        progress();
+    }
+
+    private void progress() {
+        lastProgress = System.nanoTime();
+        if (next == payloads.size() && unacknowledged.isEmpty()) {
+            allAcknowledged.tryComplete();
+        }
+        if (received.size() == payloads.size()) {
+            allReceived.tryComplete();
+        }
+        if (allAcknowledged.future().isComplete() && allReceived.future().isComplete()) {
+            vertx.cancelTimer(stallTimer);
+        } else {
+            publishMore();
+        }
+    }
+
+    /** Ends the run when nothing new (PUBACK or message) has arrived for STALL_SECONDS; re-arms itself. */
+    private void watchForStall() {
+        if (allAcknowledged.future().isComplete() && allReceived.future().isComplete()) {
+            return;
+        }
+        long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgress);
+        long limitMillis = TimeUnit.SECONDS.toMillis(STALL_SECONDS);
+        if (idleMillis >= limitMillis) {
+            int missing = payloads.size() - received.size();
+            fail(new MessagesMissingException(missing + " of " + payloads.size() + " messages did not come back"
+                    + " within " + STALL_SECONDS + " s of the last one"
+                    + (session.isConnected() ? "" : ", and the connection to the broker is still down")));
+        } else {
+            stallTimer = vertx.setTimer(limitMillis - idleMillis, id -> watchForStall());
+        }
+    }
+
+    private void fail(Throwable error) {
+        vertx.cancelTimer(stallTimer);
+        allAcknowledged.tryFail(error);
+        allReceived.tryFail(error);
+    }
+
+    /** Messages that did not come back in time; the message says how many. */
+    static final class MessagesMissingException extends Exception {
+        MessagesMissingException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
