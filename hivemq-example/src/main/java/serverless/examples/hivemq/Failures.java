@@ -52,6 +52,11 @@ final class Failures {
         if (error instanceof SettingsException) {
             return error.getMessage();
         }
+        if (error instanceof RoundTrip.Stalled) {
+            return error.getMessage() + "."
+                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC, and, if the"
+                    + " connection was lost, that the deployment is running (its status in the console).";
+        }
         String line = describeConnectionFailure(error);
         if (host != null && IP_ADDRESS.matcher(host).find()) {
             line += " MQTT_HOST " + host + " is an IP address: Serverless needs the deployment's domain name,"
@@ -123,8 +128,8 @@ final class Failures {
                     + " that domain (not an IP address, not a CNAME); and check that MQTT_PORT is a TLS port (8883).";
         }
         if (has(error, TimeoutException.class)) {
-            return "The message did not come back within the time limit."
-                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC.";
+            return "The broker did not answer a SUBSCRIBE, UNSUBSCRIBE or DISCONNECT within 10 s."
+                    + " Check that the user's ACL allows it to subscribe to MQTT_TOPIC, and the deployment's status.";
         }
         if (has(error, ConnectionClosedException.class)) {
             return "The connection closed unexpectedly (" + rootCause(error) + ")."

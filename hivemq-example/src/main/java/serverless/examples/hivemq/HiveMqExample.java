@@ -3,25 +3,26 @@ package serverless.examples.hivemq;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import java.util.concurrent.TimeoutException;
 
 /**
- * HiveMQ MQTT Client (MQTT 5, blocking API) over TLS to EMQX Cloud Serverless: connect, subscribe, publish
- * one message at QoS 1, wait for it to come back, disconnect.
+ * HiveMQ MQTT Client (MQTT 5) over TLS to EMQX Cloud Serverless: connect with a session that outlives the
+ * connection, subscribe, publish MQTT_MESSAGES messages at QoS 1, wait until every one has come back,
+ * disconnect. A dropped connection is reconnected by the client and the run carries on.
  *
  * <p>Configure with MQTT_HOST, MQTT_USERNAME, MQTT_PASSWORD and optionally MQTT_PORT (8883),
- * MQTT_CA_FILE, MQTT_TOPIC, MQTT_CLIENT_ID. See README.md.
+ * MQTT_CA_FILE, MQTT_TOPIC, MQTT_CLIENT_ID, MQTT_MESSAGES. See README.md.
  */
 public final class HiveMqExample {
 
     private static final int TIMEOUT_SECONDS = 10;
+    /** The broker keeps at most 1000 messages per session (EMQX and HiveMQ): stay well below. */
+    private static final int MAX_IN_FLIGHT = 100;
+    /** How long the broker keeps the session after the connection drops: enough to reconnect. */
+    private static final long SESSION_EXPIRY_SECONDS = 300;
 
     public static void main(String[] args) {
         ExampleSettings settings = null;
@@ -39,8 +40,9 @@ public final class HiveMqExample {
         System.out.println("Connecting to ssl://" + settings.host() + ":" + settings.port() + " as "
                 + settings.username() + " (trust: " + settings.trustDescription() + ")");
 
+        ReconnectListener reconnects = new ReconnectListener();
         // [START tls_options]
-        // 2. The client: address, TLS and a time limit for each step of connecting.
+        // 2. The client: address and TLS, with a time limit for each step of connecting; credentials; reconnect.
         Mqtt5BlockingClient client = Mqtt5Client.builder()
                 .identifier(settings.clientId())
                 .transportConfig()
@@ -58,55 +60,79 @@ public final class HiveMqExample {
                     .socketConnectTimeout(TIMEOUT_SECONDS, SECONDS)
                     .mqttConnectTimeout(TIMEOUT_SECONDS, SECONDS)
                     .applyTransportConfig()
-                // No automaticReconnect(): with it, a refused connect is retried in the background and
-                // connect() blocks instead of throwing the reason.
-                .buildBlocking();
-        // [END tls_options]
-
-        // 3. Connect with the user's credentials (Serverless has no anonymous access). A refusal throws
-        //    Mqtt5ConnAckException; the time limits above bound the TCP connect, TLS handshake and CONNACK.
-        client.connectWith()
+                // 3. The user's credentials (Serverless has no anonymous access), given to the client and not to
+                //    connectWith(): the automatic reconnect sends the client's, and would otherwise connect without.
                 .simpleAuth()
                     .username(settings.username())
                     .password(settings.password().getBytes(UTF_8))
                     .applySimpleAuth()
-                .cleanStart(true)
+                // Reconnect after a drop, 1 s after it and then doubling up to 5 s between attempts (plus jitter).
+                .automaticReconnect()
+                    .initialDelay(1, SECONDS)
+                    .maxDelay(5, SECONDS)
+                    .applyAutomaticReconnect()
+                // Called after the automatic reconnect: fail the first connect at once, keep the messages if the
+                // session is gone, and print the "Connection lost" / "Reconnected" lines.
+                .addConnectedListener(reconnects)
+                .addDisconnectedListener(reconnects)
+                .buildBlocking();
+        // [END tls_options]
+
+        // [START session]
+        // 4. Connect. cleanStart(false) and a session expiry: the broker keeps the subscription and the
+        //    undelivered messages while the client reconnects. A refusal throws Mqtt5ConnAckException; the time
+        //    limits above bound the TCP connect, TLS handshake and CONNACK.
+        client.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(SESSION_EXPIRY_SECONDS)
                 .send();
+        // [END session]
         System.out.println("Connected with client id " + settings.clientId());
 
-        // 4. Open the stream of incoming messages before subscribing, so that nothing can arrive unseen.
-        try (Mqtt5Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL)) {
-            // The blocking client's subscribe() and publish() wait without a time limit; the same client's
-            // async view returns futures, which are awaited for at most TIMEOUT_SECONDS.
-            Mqtt5AsyncClient async = client.toAsync();
+        // The blocking client's subscribe() and publish() wait without a time limit; the same client's async
+        // view returns futures, so every wait here has a bound.
+        Mqtt5AsyncClient async = client.toAsync();
+        RoundTrip roundTrip = new RoundTrip(settings.clientId(), settings.messages(), MAX_IN_FLIGHT);
 
-            // 5. Subscribe at QoS 1. A SUBACK error code (usually the ACL) fails with Mqtt5SubAckException.
-            async.subscribeWith()
-                    .topicFilter(settings.topic())
-                    .qos(MqttQos.AT_LEAST_ONCE)
-                    .send()
-                    .get(TIMEOUT_SECONDS, SECONDS);
-            System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
+        // 5. Subscribe at QoS 1, with the callback that takes this subscription's messages: it is in place before
+        //    the broker can send any. A SUBACK error code (usually the ACL) fails with Mqtt5SubAckException.
+        async.subscribeWith()
+                .topicFilter(settings.topic())
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .callback(message -> roundTrip.received(message.getPayloadAsBytes()))
+                .send()
+                .get(TIMEOUT_SECONDS, SECONDS);
+        System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
 
-            // 6. Publish at QoS 1: done once the broker acknowledged it (PUBACK); an error code fails it.
-            String payload = "Hello from " + settings.clientId();
+        // [START publish]
+        // 6. Publish at QoS 1, at most MAX_IN_FLIGHT messages ahead of those that came back. While the connection
+        //    is down the client queues what it is given and sends it after the reconnect. A PUBACK error code
+        //    fails the future with Mqtt5PubAckException, which ends the run.
+        for (int i = 1; i <= settings.messages(); i++) {
+            roundTrip.awaitRoomToSend();
             async.publishWith()
                     .topic(settings.topic())
                     .qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(payload.getBytes(UTF_8))
+                    .payload(roundTrip.payload(i))
                     .send()
-                    .get(TIMEOUT_SECONDS, SECONDS);
-            System.out.println("Published \"" + payload + "\" to " + settings.topic() + " at QoS 1");
-
-            // 7. Wait, with a bound, for the message to arrive through the subscription.
-            Mqtt5Publish message = publishes.receive(TIMEOUT_SECONDS, SECONDS)
-                    .orElseThrow(() -> new TimeoutException("no message within " + TIMEOUT_SECONDS + " s"));
-            System.out.println("Received \"" + new String(message.getPayloadAsBytes(), UTF_8) + "\" on "
-                    + message.getTopic());
+                    .whenComplete(roundTrip::published);
         }
+        roundTrip.awaitAllAcknowledged();
+        // [END publish]
+        System.out.println("Published " + settings.messages() + "/" + settings.messages() + " messages to "
+                + settings.topic() + " at QoS 1");
 
-        // 8. Disconnect: sends DISCONNECT and releases the client's Netty threads, so the JVM can end.
-        client.disconnect();
+        // 7. Wait until every message has come back (each wait ends after 20 s without a new one).
+        roundTrip.awaitAllReceived();
+        System.out.println("Received " + settings.messages() + "/" + settings.messages() + " messages on "
+                + settings.topic() + " (" + roundTrip.duplicates() + " duplicates)");
+
+        // 8. Disconnect with session expiry 0, so the broker drops the session now instead of keeping it for
+        //    300 s; this also releases the client's Netty threads, so the JVM can end.
+        async.disconnectWith()
+                .sessionExpiryInterval(0)
+                .send()
+                .get(TIMEOUT_SECONDS, SECONDS);
         System.out.println("Disconnected");
     }
 }

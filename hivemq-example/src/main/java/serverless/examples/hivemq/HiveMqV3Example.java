@@ -3,23 +3,21 @@ package serverless.examples.hivemq;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
-import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient.Mqtt3Publishes;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
-import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
-import java.util.concurrent.TimeoutException;
 
 /**
- * HiveMQ MQTT Client (MQTT 3.1.1, blocking API) over TLS to EMQX Cloud Serverless: the same steps as
- * {@link HiveMqExample} with the client's MQTT 3.1.1 interface. Run with:
+ * HiveMQ MQTT Client (MQTT 3.1.1) over TLS to EMQX Cloud Serverless: the same steps as {@link HiveMqExample}
+ * with the client's MQTT 3.1.1 interface, whose persistent session is {@code cleanSession(false)}. Run with:
  * {@code java -cp target/hivemq-example.jar serverless.examples.hivemq.HiveMqV3Example}
  */
 public final class HiveMqV3Example {
 
     private static final int TIMEOUT_SECONDS = 10;
+    /** The broker keeps at most 1000 messages per session (EMQX and HiveMQ): stay well below. */
+    private static final int MAX_IN_FLIGHT = 100;
 
     public static void main(String[] args) {
         ExampleSettings settings = null;
@@ -37,8 +35,9 @@ public final class HiveMqV3Example {
         System.out.println("Connecting to ssl://" + settings.host() + ":" + settings.port() + " as "
                 + settings.username() + " (trust: " + settings.trustDescription() + ")");
 
+        ReconnectListener reconnects = new ReconnectListener();
         // [START tls_options]
-        // 2. The client: address, TLS and a time limit for each step of connecting.
+        // 2. The client: address and TLS, with a time limit for each step of connecting; credentials; reconnect.
         Mqtt3BlockingClient client = Mqtt3Client.builder()
                 .identifier(settings.clientId())
                 .transportConfig()
@@ -56,55 +55,80 @@ public final class HiveMqV3Example {
                     .socketConnectTimeout(TIMEOUT_SECONDS, SECONDS)
                     .mqttConnectTimeout(TIMEOUT_SECONDS, SECONDS)
                     .applyTransportConfig()
-                // No automaticReconnect(): with it, a refused connect is retried in the background and
-                // connect() blocks instead of throwing the reason.
-                .buildBlocking();
-        // [END tls_options]
-
-        // 3. Connect with the user's credentials (Serverless has no anonymous access). A refusal throws
-        //    Mqtt3ConnAckException; the time limits above bound the TCP connect, TLS handshake and CONNACK.
-        client.connectWith()
+                // 3. The user's credentials (Serverless has no anonymous access), given to the client and not to
+                //    connectWith(): the automatic reconnect sends the client's, and would otherwise connect without.
                 .simpleAuth()
                     .username(settings.username())
                     .password(settings.password().getBytes(UTF_8))
                     .applySimpleAuth()
-                .cleanSession(true)
+                // Reconnect after a drop, 1 s after it and then doubling up to 5 s between attempts (plus jitter).
+                .automaticReconnect()
+                    .initialDelay(1, SECONDS)
+                    .maxDelay(5, SECONDS)
+                    .applyAutomaticReconnect()
+                // Called after the automatic reconnect: fail the first connect at once, keep the messages if the
+                // session is gone, and print the "Connection lost" / "Reconnected" lines.
+                .addConnectedListener(reconnects)
+                .addDisconnectedListener(reconnects)
+                .buildBlocking();
+        // [END tls_options]
+
+        // [START session]
+        // 4. Connect. cleanSession(false): the broker keeps the subscription and the undelivered messages while
+        //    the client reconnects (MQTT 3.1.1 has no session expiry: the broker's own limit applies). A refusal
+        //    throws Mqtt3ConnAckException; the time limits above bound the TCP connect, TLS handshake and CONNACK.
+        client.connectWith()
+                .cleanSession(false)
                 .send();
+        // [END session]
         System.out.println("Connected with client id " + settings.clientId());
 
-        // 4. Open the stream of incoming messages before subscribing, so that nothing can arrive unseen.
-        try (Mqtt3Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL)) {
-            // The blocking client's subscribe() and publish() wait without a time limit; the same client's
-            // async view returns futures, which are awaited for at most TIMEOUT_SECONDS.
-            Mqtt3AsyncClient async = client.toAsync();
+        // The blocking client's subscribe() and publish() wait without a time limit; the same client's async
+        // view returns futures, so every wait here has a bound.
+        Mqtt3AsyncClient async = client.toAsync();
+        RoundTrip roundTrip = new RoundTrip(settings.clientId(), settings.messages(), MAX_IN_FLIGHT);
 
-            // 5. Subscribe at QoS 1. A SUBACK failure code (usually the ACL) fails with Mqtt3SubAckException.
-            async.subscribeWith()
-                    .topicFilter(settings.topic())
-                    .qos(MqttQos.AT_LEAST_ONCE)
-                    .send()
-                    .get(TIMEOUT_SECONDS, SECONDS);
-            System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
+        // 5. Subscribe at QoS 1, with the callback that takes this subscription's messages: it is in place before
+        //    the broker can send any. A SUBACK error code (usually the ACL) fails with Mqtt3SubAckException.
+        async.subscribeWith()
+                .topicFilter(settings.topic())
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .callback(message -> roundTrip.received(message.getPayloadAsBytes()))
+                .send()
+                .get(TIMEOUT_SECONDS, SECONDS);
+        System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
 
-            // 6. Publish at QoS 1: done once the broker acknowledged it (PUBACK).
-            String payload = "Hello from " + settings.clientId();
+        // [START publish]
+        // 6. Publish at QoS 1, at most MAX_IN_FLIGHT messages ahead of those that came back. While the connection
+        //    is down the client queues what it is given and sends it after the reconnect. (MQTT 3.1.1 has no
+        //    PUBACK error codes: a broker that refuses a message closes the connection or drops it.)
+        for (int i = 1; i <= settings.messages(); i++) {
+            roundTrip.awaitRoomToSend();
             async.publishWith()
                     .topic(settings.topic())
                     .qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(payload.getBytes(UTF_8))
+                    .payload(roundTrip.payload(i))
                     .send()
-                    .get(TIMEOUT_SECONDS, SECONDS);
-            System.out.println("Published \"" + payload + "\" to " + settings.topic() + " at QoS 1");
-
-            // 7. Wait, with a bound, for the message to arrive through the subscription.
-            Mqtt3Publish message = publishes.receive(TIMEOUT_SECONDS, SECONDS)
-                    .orElseThrow(() -> new TimeoutException("no message within " + TIMEOUT_SECONDS + " s"));
-            System.out.println("Received \"" + new String(message.getPayloadAsBytes(), UTF_8) + "\" on "
-                    + message.getTopic());
+                    .whenComplete(roundTrip::published);
         }
+        roundTrip.awaitAllAcknowledged();
+        // [END publish]
+        System.out.println("Published " + settings.messages() + "/" + settings.messages() + " messages to "
+                + settings.topic() + " at QoS 1");
 
-        // 8. Disconnect: sends DISCONNECT and releases the client's Netty threads, so the JVM can end.
-        client.disconnect();
+        // 7. Wait until every message has come back (each wait ends after 20 s without a new one).
+        roundTrip.awaitAllReceived();
+        System.out.println("Received " + settings.messages() + "/" + settings.messages() + " messages on "
+                + settings.topic() + " (" + roundTrip.duplicates() + " duplicates)");
+
+        // 8. Unsubscribe, then disconnect. MQTT 3.1.1 cannot end the session on DISCONNECT: the broker keeps it
+        //    until its own session expiry, but without the subscription it collects no messages. Unsubscribing
+        //    also ends the callback's flow: while that is open, the client's Netty thread keeps the JVM alive.
+        async.unsubscribeWith()
+                .topicFilter(settings.topic())
+                .send()
+                .get(TIMEOUT_SECONDS, SECONDS);
+        async.disconnect().get(TIMEOUT_SECONDS, SECONDS);
         System.out.println("Disconnected");
     }
 }
