@@ -61,9 +61,14 @@ class TestPkiTest {
         generation = Duration.ofNanos(System.nanoTime() - start);
     }
 
+    /**
+     * About half a second here, but RSA key generation varies from run to run and with the machine's load
+     * (2.3 s was seen with two builds at once on two cores); the bound catches a real regression, such as
+     * larger keys or a blocking entropy source, not a busy machine.
+     */
     @Test
-    void generatesInWellUnderTwoSeconds() {
-        assertTrue(generation.compareTo(Duration.ofSeconds(2)) < 0, "took " + generation);
+    void generatesInAFewSeconds() {
+        assertTrue(generation.compareTo(Duration.ofSeconds(10)) < 0, "took " + generation);
     }
 
     @Test
