@@ -19,7 +19,8 @@ record ExampleSettings(
         String password,
         Optional<Path> caFile,
         String topic,
-        String clientId) {
+        String clientId,
+        int messages) {
 
     static final int DEFAULT_TLS_PORT = 8883;
 
@@ -40,7 +41,8 @@ record ExampleSettings(
         String clientId = optional(env, "MQTT_CLIENT_ID")
                 .orElse(module + "-" + UUID.randomUUID().toString().substring(0, 8));
         String topic = optional(env, "MQTT_TOPIC").orElse("serverless-examples/" + clientId);
-        return new ExampleSettings(host, port, username, password, caFile, topic, clientId);
+        int messages = messages(env);
+        return new ExampleSettings(host, port, username, password, caFile, topic, clientId, messages);
     }
 
     /** What the example trusts, in words for the first line it prints. */
@@ -51,7 +53,8 @@ record ExampleSettings(
     @Override
     public String toString() {
         return "ExampleSettings[host=" + host + ", port=" + port + ", username=" + username
-                + ", password=<redacted>, caFile=" + caFile + ", topic=" + topic + ", clientId=" + clientId + "]";
+                + ", password=<redacted>, caFile=" + caFile + ", topic=" + topic + ", clientId=" + clientId
+                + ", messages=" + messages + "]";
     }
 
     private static String required(Map<String, String> env, String name, String hint) {
@@ -75,5 +78,20 @@ record ExampleSettings(
         }
         throw new SettingsException("MQTT_PORT=" + value + " is not a port number"
                 + ": Serverless offers 8883 (MQTT over TLS) and 8084 (MQTT over WebSocket with TLS)");
+    }
+
+    /** MQTT_MESSAGES: how many QoS 1 messages to send and receive back; 1 when not set. */
+    private static int messages(Map<String, String> env) {
+        String value = optional(env, "MQTT_MESSAGES").orElse("1");
+        try {
+            int messages = Integer.parseInt(value);
+            if (messages >= 1) {
+                return messages;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new SettingsException("MQTT_MESSAGES=" + value + " is not a positive whole number"
+                + ": export MQTT_MESSAGES=<how many QoS 1 messages to send, e.g. 1000>, or unset it to send 1");
     }
 }

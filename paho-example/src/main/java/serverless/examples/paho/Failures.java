@@ -8,7 +8,6 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -60,7 +59,16 @@ final class Failures {
         return line;
     }
 
+    /** Why a connection dropped, in a few words for the "Connection lost (...)" line. */
+    static String reason(Throwable cause) {
+        return has(cause, EOFException.class) ? "the server closed the connection" : rootCause(cause);
+    }
+
     private static String describeConnectionFailure(Throwable error) {
+        if (error instanceof RoundTrip.Stalled) {
+            return error.getMessage() + "."
+                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC.";
+        }
         int reasonCode = pahoReasonCode(error);
         if (reasonCode == V3_BAD_USERNAME_OR_PASSWORD || reasonCode == V5_BAD_USERNAME_OR_PASSWORD) {
             return "The broker refused the username or password (CONNACK: bad user name or password)."
@@ -102,9 +110,13 @@ final class Failures {
                     + " Check that MQTT_HOST and MQTT_PORT (8883) are right and that a firewall or proxy"
                     + " lets this machine reach them (try: nc -vz HOST 8883).";
         }
-        if (messageContains(error, "protocol_version") || messageContains(error, "No appropriate protocol")) {
-            return "The server and this client share no TLS version."
-                    + " Serverless speaks TLS 1.2 and 1.3; check that this JVM has not disabled them.";
+        // A server that offers only TLS 1.0/1.1 ("... not accepted by client preferences"), one that refuses all
+        // the versions offered (alert protocol_version), or a JVM that allows none ("No appropriate protocol").
+        if (messageContains(error, "not accepted by client preferences")
+                || messageContains(error, "protocol_version") || messageContains(error, "No appropriate protocol")) {
+            return "The server and this client share no TLS version (the server offered only an old one, or"
+                    + " refused the ones offered). Serverless speaks TLS 1.2 and 1.3: check that MQTT_HOST and"
+                    + " MQTT_PORT are the deployment's, and that this JVM has not disabled TLS 1.2 and 1.3.";
         }
         if (messageContains(error, "Unsupported or unrecognized SSL message")) {
             return "The server did not answer with TLS: MQTT_PORT is not a TLS port."
@@ -115,10 +127,6 @@ final class Failures {
             return "The server closed the connection during the TLS handshake."
                     + " Serverless refuses clients that do not send the deployment's domain as SNI: MQTT_HOST must be"
                     + " that domain (not an IP address, not a CNAME); and check that MQTT_PORT is a TLS port (8883).";
-        }
-        if (has(error, TimeoutException.class)) {
-            return "The message did not come back within the time limit."
-                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC.";
         }
         return "Unexpected failure: " + rootCause(error) + "."
                 + " Run again with MQTT_DEBUG=true for the stack trace, and include it in a support ticket"

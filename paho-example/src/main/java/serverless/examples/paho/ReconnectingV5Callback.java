@@ -1,0 +1,125 @@
+package serverless.examples.paho;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
+
+/**
+ * {@link PahoV5Example}'s client callback (MQTT 5): the same job as {@link ReconnectingCallback} with Paho's
+ * MQTT 5 types. Paho's MQTT 5 automatic reconnect has the same gap (its {@code connectComplete} carries no
+ * session-present flag), so this one reconnects through {@code connect(options, context, listener)} too; and
+ * it repairs the unacknowledged messages before each attempt ({@link #restoreTopicNames()}).
+ */
+final class ReconnectingV5Callback implements MqttCallback, AutoCloseable {
+
+    private final MqttAsyncClient client;
+    private final MqttConnectionOptions options;
+    private final String topic;
+    private final RoundTrip roundTrip;
+    private final Backoff backoff = new Backoff();
+
+    ReconnectingV5Callback(MqttAsyncClient client, MqttConnectionOptions options, String topic, RoundTrip roundTrip) {
+        this.client = client;
+        this.options = options;
+        this.topic = topic;
+        this.roundTrip = roundTrip;
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        roundTrip.received(new String(message.getPayload(), UTF_8));
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {
+        roundTrip.acknowledged((Integer) token.getUserContext()); // the message number given to publish()
+    }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse response) {
+        // Either the connection broke (an exception) or the server sent DISCONNECT (a reason code).
+        String reason = response.getException() != null ? Failures.reason(response.getException())
+                : String.format("the server sent DISCONNECT with reason code 0x%02X%s", response.getReturnCode(),
+                        response.getReasonString() == null ? "" : ": " + response.getReasonString());
+        System.out.println("Connection lost (" + reason + "); reconnecting");
+        backoff.schedule(this::reconnect);
+    }
+
+    private void reconnect() {
+        restoreTopicNames();
+        try {
+            client.connect(options, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken connect) {
+                    reconnected(connect.getSessionPresent());
+                }
+
+                @Override
+                public void onFailure(IMqttToken connect, Throwable cause) {
+                    backoff.schedule(ReconnectingV5Callback.this::reconnect);
+                }
+            });
+        } catch (MqttException notNow) {
+            backoff.schedule(this::reconnect);
+        }
+    }
+
+    private void reconnected(boolean sessionPresent) {
+        backoff.reset();
+        System.out.println("Reconnected (session present: " + sessionPresent + ")");
+        roundTrip.connectionChanged(); // the main thread may be waiting to publish
+        if (!sessionPresent) {
+            // The session expired or the broker lost it, and the subscription with it: subscribe again.
+            try {
+                client.subscribe(topic, 1);
+            } catch (MqttException e) {
+                // Then the messages do not come back, and the round trip reports how many are missing.
+            }
+        }
+    }
+
+    /**
+     * Works around a Paho MQTT 5 bug (eclipse-paho/paho.mqtt.java#1104, open in 1.2.5, the last release): when
+     * the broker allows topic aliases (EMQX and HiveMQ do), Paho sends every PUBLISH after the first to a topic
+     * with the alias instead of the topic name, and after a reconnect it resends the unacknowledged ones as they
+     * were. An alias means nothing on a new connection, so the broker disconnects (reason 0x94, "topic alias
+     * invalid") on every reconnect. Giving those messages their topic name back lets Paho's resend work.
+     */
+    private void restoreTopicNames() {
+        // [START topic_alias_workaround]
+        for (IMqttToken pending : client.getPendingTokens()) {
+            if (pending.getRequestMessage() instanceof MqttPublish publish && publish.getTopicName() == null) {
+                publish.setTopicName(pending.getTopics()[0]);
+                publish.getProperties().setTopicAlias(null);
+            }
+        }
+        // [END topic_alias_workaround]
+    }
+
+    /** No reconnect from now on: called before the final DISCONNECT. */
+    @Override
+    public void close() {
+        backoff.close();
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException exception) {
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverURI) {
+    }
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {
+    }
+}
