@@ -20,7 +20,8 @@ record ExampleSettings(
         String password,
         Optional<Path> caFile,
         String topic,
-        String clientId) {
+        String clientId,
+        int messages) {
 
     /** Serverless serves MQTT over WebSocket with TLS on port 8084, at the path /mqtt. */
     static final int DEFAULT_WSS_PORT = 8084;
@@ -44,7 +45,8 @@ record ExampleSettings(
         String clientId = optional(env, "MQTT_CLIENT_ID")
                 .orElse(module + "-" + UUID.randomUUID().toString().substring(0, 8));
         String topic = optional(env, "MQTT_TOPIC").orElse("serverless-examples/" + clientId);
-        return new ExampleSettings(host, port, webSocketPath, username, password, caFile, topic, clientId);
+        int messages = messages(env);
+        return new ExampleSettings(host, port, webSocketPath, username, password, caFile, topic, clientId, messages);
     }
 
     /** The address the example connects to, as it prints it: wss://HOST:PORT/PATH. */
@@ -61,7 +63,7 @@ record ExampleSettings(
     public String toString() {
         return "ExampleSettings[host=" + host + ", port=" + port + ", webSocketPath=" + webSocketPath
                 + ", username=" + username + ", password=<redacted>, caFile=" + caFile + ", topic=" + topic
-                + ", clientId=" + clientId + "]";
+                + ", clientId=" + clientId + ", messages=" + messages + "]";
     }
 
     private static String required(Map<String, String> env, String name, String hint) {
@@ -95,5 +97,20 @@ record ExampleSettings(
                     + ": Serverless serves MQTT over WebSocket at " + DEFAULT_WS_PATH + " (unset MQTT_WS_PATH for it)");
         }
         return path.startsWith("/") ? path : "/" + path;
+    }
+
+    /** MQTT_MESSAGES: how many QoS 1 messages to send and receive back; 1 when not set. */
+    private static int messages(Map<String, String> env) {
+        String value = optional(env, "MQTT_MESSAGES").orElse("1");
+        try {
+            int messages = Integer.parseInt(value);
+            if (messages >= 1) {
+                return messages;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new SettingsException("MQTT_MESSAGES=" + value + " is not a positive whole number"
+                + ": export MQTT_MESSAGES=<how many QoS 1 messages to send, e.g. 1000>, or unset it to send 1");
     }
 }

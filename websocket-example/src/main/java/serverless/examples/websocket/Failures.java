@@ -1,6 +1,7 @@
 package serverless.examples.websocket;
 
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import io.netty.channel.ConnectTimeoutException;
@@ -50,7 +51,7 @@ final class Failures {
     private static final int V5_BAD_USERNAME_OR_PASSWORD = 0x86;
     private static final int V5_NOT_AUTHORIZED = 0x87;
     /** SUBACK refusal: Paho 3.1.1 throws it as MqttException.REASON_CODE_SUBSCRIBE_FAILED. */
-    private static final int SUBSCRIPTION_REFUSED = 0x80;
+    static final int SUBSCRIPTION_REFUSED = 0x80;
     /** Paho's own "timed out waiting for a response from the server". */
     private static final int PAHO_CLIENT_TIMEOUT = 32000;
     /**
@@ -86,7 +87,24 @@ final class Failures {
         return line;
     }
 
+    /**
+     * Why a connection dropped, in a few words for the "Connection lost (...)" line, with the reason code when
+     * an MQTT 5 broker said why (e.g. SERVER_SHUTTING_DOWN, SESSION_TAKEN_OVER).
+     */
+    static String reason(Throwable cause) {
+        String root = rootCause(cause);
+        String reason = cause.getCause() == null || cause.getMessage() == null ? root : cause.getMessage() + ": " + root;
+        if (cause instanceof Mqtt5DisconnectException disconnect) {
+            reason += " " + disconnect.getMqttMessage().getReasonCode();
+        }
+        return reason;
+    }
+
     private static String describeConnectionFailure(Throwable error) {
+        if (error instanceof RoundTrip.Stalled) {
+            return error.getMessage() + "."
+                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC.";
+        }
         int reasonCode = reasonCode(error);
         if (reasonCode == V3_BAD_USERNAME_OR_PASSWORD || reasonCode == V5_BAD_USERNAME_OR_PASSWORD) {
             return "The broker refused the username or password (CONNACK: bad user name or password)."
@@ -171,8 +189,9 @@ final class Failures {
                     + " that domain (not an IP address, not a CNAME); and check that MQTT_PORT is a TLS port (8084).";
         }
         if (has(error, TimeoutException.class)) {
-            return "The message did not come back within the time limit."
-                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC.";
+            // A bounded wait for the SUBACK or the final DISCONNECT (the round trip has its own error).
+            return "The broker did not answer in time."
+                    + " Check the network, and that the user's ACL allows it to subscribe to MQTT_TOPIC.";
         }
         return "Unexpected failure: " + rootCause(error) + "."
                 + " Run again with MQTT_DEBUG=true for the stack trace, and include it in a support ticket"

@@ -3,23 +3,23 @@ package serverless.examples.websocket;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The HiveMQ MQTT Client (MQTT 5, blocking API) over secure WebSocket to EMQX Cloud Serverless: the same
- * steps as {@link PahoWebSocketExample}. Run with:
+ * steps as {@link PahoWebSocketExample}, surviving a dropped connection the same way. Run with:
  * {@code java -cp target/websocket-example.jar serverless.examples.websocket.HiveMqWebSocketExample}
  */
 public final class HiveMqWebSocketExample {
 
     private static final int TIMEOUT_SECONDS = 10;
+    /** At most this many messages unfinished (sent, but not yet both acknowledged and back) at a time. */
+    private static final int WINDOW = 100;
+    /** How long the broker keeps the session (subscription and queued messages) while the client is away. */
+    private static final long SESSION_EXPIRY_SECONDS = 300;
 
     public static void main(String[] args) {
         ExampleSettings settings = null;
@@ -27,6 +27,7 @@ public final class HiveMqWebSocketExample {
             settings = ExampleSettings.fromEnvironment("hivemq-websocket-example");
             run(settings);
         } catch (Exception e) {
+            // System.exit also ends the client's Netty threads when the failure came after connecting.
             System.exit(Failures.report(e, settings == null ? null : settings.host()));
         }
     }
@@ -37,10 +38,17 @@ public final class HiveMqWebSocketExample {
                 + " (trust: " + settings.trustDescription() + ")");
 
         // [START hivemq_transport]
-        // 2. Transport: TLS, then WebSocket, with a bound on every step of connecting.
+        // 2. Transport: TLS, then WebSocket, with a bound on every step of connecting; and reconnecting.
+        ReconnectListener reconnects = new ReconnectListener();
         Mqtt5BlockingClient client = MqttClient.builder()
                 .useMqttVersion5()
                 .identifier(settings.clientId())
+                // Credentials (Serverless has no anonymous access) on the client, NOT in connectWith(): the
+                // automatic reconnect sends the client's, and would reconnect without a password otherwise.
+                .simpleAuth()
+                    .username(settings.username())
+                    .password(settings.password().getBytes(UTF_8))
+                    .applySimpleAuth()
                 .transportConfig()
                     .serverHost(settings.host())
                     .serverPort(settings.port())
@@ -61,47 +69,78 @@ public final class HiveMqWebSocketExample {
                     .socketConnectTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .mqttConnectTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .applyTransportConfig()
+                // 3. After a drop, reconnect by itself: 1 s later, then at most every 4 s (a restarting deployment
+                //    is back within seconds; the client's default maximum is 2 minutes). ReconnectListener prints
+                //    the drops and reconnects, and keeps the FIRST connect from being retried (see there).
+                .automaticReconnect()
+                    .initialDelay(1, TimeUnit.SECONDS)
+                    .maxDelay(4, TimeUnit.SECONDS)
+                    .applyAutomaticReconnect()
+                .addConnectedListener(reconnects)
+                .addDisconnectedListener(reconnects)
                 .buildBlocking();
         // [END hivemq_transport]
 
-        // 3. Connect with credentials (Serverless has no anonymous access). A refusal (CONNACK reason code
-        //    0x86 bad user name or password, 0x87 not authorized) is thrown as Mqtt5ConnAckException.
+        // [START hivemq_session]
+        // 4. Connect, with a session that outlives the connection: while the client is away the broker keeps its
+        //    subscription and queues its QoS 1 messages, for up to 300 s. A refusal (CONNACK 0x86 bad user name
+        //    or password, 0x87 not authorized) is thrown as Mqtt5ConnAckException.
         client.connectWith()
-                .simpleAuth()
-                    .username(settings.username())
-                    .password(settings.password().getBytes(UTF_8))
-                    .applySimpleAuth()
-                .cleanStart(true)
+                .cleanStart(false)
+                .sessionExpiryInterval(SESSION_EXPIRY_SECONDS)
                 .send();
+        // [END hivemq_session]
         System.out.println("Connected with client id " + settings.clientId());
 
-        // 4. Open the stream of incoming messages before subscribing, so our own message cannot be missed;
-        //    then subscribe (send() waits for the SUBACK and throws Mqtt5SubAckException on a refusal).
-        try (Mqtt5Publishes publishes = client.publishes(MqttGlobalPublishFilter.SUBSCRIBED)) {
-            client.subscribeWith().topicFilter(settings.topic()).qos(MqttQos.AT_LEAST_ONCE).send();
-            System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
+        // The blocking client's subscribe() and publish() wait without a time limit, one message at a time;
+        // the same client's async view returns futures, for a bounded wait and many messages on their way.
+        Mqtt5AsyncClient async = client.toAsync();
+        RoundTrip roundTrip = new RoundTrip(settings.clientId(), settings.messages());
 
-            // 5. Publish at QoS 1: send() returns once the broker has acknowledged it (PUBACK). A refusal in
-            //    the PUBACK (e.g. 0x87, the ACL) is not thrown but returned in the result: check it.
-            String payload = "Hello from " + settings.clientId();
-            Mqtt5PublishResult result = client.publishWith()
+        // 5. Subscribe at QoS 1, with the callback that takes this subscription's messages: it is in place before
+        //    the broker can send any. A SUBACK error code (usually the ACL) fails with Mqtt5SubAckException.
+        async.subscribeWith()
+                .topicFilter(settings.topic())
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .callback(message -> roundTrip.received(new String(message.getPayloadAsBytes(), UTF_8)))
+                .send()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
+
+        // 6. Publish at QoS 1 without waiting for each PUBACK, but with at most WINDOW messages unfinished. Each
+        //    future completes with the PUBACK, or fails with its error code (e.g. 0x87, the ACL). While the
+        //    connection is down, the client keeps what it is given and sends it after the reconnect.
+        for (int i = 1; i <= settings.messages(); i++) {
+            roundTrip.awaitRoom(WINDOW);
+            int number = i;
+            async.publishWith()
                     .topic(settings.topic())
                     .qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(payload.getBytes(UTF_8))
-                    .send();
-            if (result.getError().isPresent()) {
-                throw new IllegalStateException("PUBACK refused the message", result.getError().get());
-            }
-            System.out.println("Published \"" + payload + "\" to " + settings.topic() + " at QoS 1");
-
-            // 6. Wait, with a bound, for the message to arrive through the subscription.
-            Mqtt5Publish message = publishes.receive(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .orElseThrow(TimeoutException::new);
-            System.out.println("Received \"" + new String(message.getPayloadAsBytes(), UTF_8) + "\" on "
-                    + settings.topic());
+                    .payload(roundTrip.payload(i).getBytes(UTF_8))
+                    .send()
+                    .whenComplete((result, error) -> {
+                        if (error == null) {
+                            roundTrip.acknowledged(number);
+                        } else {
+                            roundTrip.failed(error);
+                        }
+                    });
         }
+        roundTrip.awaitAllAcknowledged();
+        System.out.println("Published " + settings.messages() + "/" + settings.messages() + " messages to "
+                + settings.topic() + " at QoS 1");
 
-        client.disconnect();
+        // 7. Wait for every message to come back; the wait ends in an error once nothing new arrives for 20 s.
+        roundTrip.awaitAllReceived();
+        System.out.println("Received " + settings.messages() + "/" + settings.messages() + " messages on "
+                + settings.topic() + " (" + roundTrip.duplicates() + " duplicates)");
+
+        // 8. Disconnect with session expiry 0, so the broker drops the session now instead of keeping it for
+        //    300 s; this also releases the client's Netty threads, so the JVM can end.
+        async.disconnectWith()
+                .sessionExpiryInterval(0)
+                .send()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         System.out.println("Disconnected");
     }
 }

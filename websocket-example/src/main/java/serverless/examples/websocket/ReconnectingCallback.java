@@ -1,0 +1,95 @@
+package serverless.examples.websocket;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+
+/**
+ * {@link PahoWebSocketExample}'s client callback (MQTT 3.1.1): hands every PUBACK and every arriving message to the
+ * {@link RoundTrip}, and when the connection drops, reconnects with back-off, says so, and subscribes again
+ * if the broker no longer has the session.
+ *
+ * <p>What Paho does by itself with {@code cleanSession=false}: it keeps the messages that have no PUBACK yet
+ * and resends them after a reconnect, and (with its disconnected buffer) keeps the ones published meanwhile.
+ * Why this class reconnects instead of Paho's {@code setAutomaticReconnect(true)}: Paho's own reconnects end
+ * in {@code connectComplete(reconnect, serverURI)}, which does not carry the CONNACK's session-present flag,
+ * so nothing could tell whether the subscription survived (and its back-off delay is a static field shared
+ * by every client in the JVM). {@code connect(options, context, listener)} hands over the CONNACK's token.
+ */
+final class ReconnectingCallback implements MqttCallback, AutoCloseable {
+
+    private final MqttAsyncClient client;
+    private final MqttConnectOptions options;
+    private final String topic;
+    private final RoundTrip roundTrip;
+    private final Backoff backoff = new Backoff();
+
+    ReconnectingCallback(MqttAsyncClient client, MqttConnectOptions options, String topic, RoundTrip roundTrip) {
+        this.client = client;
+        this.options = options;
+        this.topic = topic;
+        this.roundTrip = roundTrip;
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        roundTrip.received(new String(message.getPayload(), UTF_8));
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+        roundTrip.acknowledged((Integer) token.getUserContext()); // the message number given to publish()
+    }
+
+    // [START paho_reconnect]
+    @Override
+    public void connectionLost(Throwable cause) {
+        System.out.println("Connection lost (" + Failures.reason(cause) + "); reconnecting");
+        backoff.schedule(this::reconnect);
+    }
+
+    private void reconnect() {
+        try {
+            client.connect(options, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken connect) {
+                    reconnected(connect.getSessionPresent());
+                }
+
+                @Override
+                public void onFailure(IMqttToken connect, Throwable cause) {
+                    backoff.schedule(ReconnectingCallback.this::reconnect);
+                }
+            });
+        } catch (MqttException notNow) {
+            backoff.schedule(this::reconnect);
+        }
+    }
+
+    private void reconnected(boolean sessionPresent) {
+        backoff.reset();
+        System.out.println("Reconnected (session present: " + sessionPresent + ")");
+        if (!sessionPresent) {
+            // The broker lost the session, and the subscription with it: subscribe again.
+            try {
+                client.subscribe(topic, 1);
+            } catch (MqttException e) {
+                // Then the messages do not come back, and the round trip reports how many are missing.
+            }
+        }
+    }
+    // [END paho_reconnect]
+
+    /** No reconnect from now on: called before the final DISCONNECT. */
+    @Override
+    public void close() {
+        backoff.close();
+    }
+}

@@ -1,0 +1,145 @@
+package serverless.examples.websocket;
+
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bookkeeping of a run of N QoS 1 messages, the same for both clients: which were acknowledged (PUBACK),
+ * which came back through the subscription (each payload counted once; a repeat is a duplicate, which QoS 1
+ * allows), and a window of at most so many unfinished messages (sent, but not yet both acknowledged and
+ * back). The window keeps a large N from piling up in the broker's queue for this session (1000 messages on
+ * EMQX and HiveMQ) or beyond the client's in-flight limit, also while the connection is down and the client
+ * keeps what it is given.
+ *
+ * <p>The clients report PUBACKs and messages on their own threads; the main thread waits in the
+ * {@code await} methods. Every wait ends with {@link Stalled} once nothing new has happened for 20 s, and
+ * with the first failed publish (for example a PUBACK error code) as soon as there is one.
+ */
+final class RoundTrip {
+
+    static final Duration STALL_LIMIT = Duration.ofSeconds(20);
+
+    private final String payloadPrefix;
+    private final int total;
+    private final BitSet acknowledged = new BitSet();
+    private final BitSet received = new BitSet();
+    private int acknowledgedCount;
+    private int receivedCount;
+    private int duplicates;
+    private int started;
+    private int finished;
+    private Throwable failure;
+    private long lastProgress = System.nanoTime();
+
+    RoundTrip(String clientId, int total) {
+        this.payloadPrefix = "Hello from " + clientId + " #";
+        this.total = total;
+    }
+
+    /** The payload of message {@code i} (1..N): "Hello from CLIENT_ID #i". */
+    String payload(int i) {
+        return payloadPrefix + i;
+    }
+
+    /** Waits until fewer than {@code window} messages are unfinished, then counts one more as sent. */
+    synchronized void awaitRoom(int window) throws Stalled, ExecutionException, InterruptedException {
+        while (started - finished >= window) {
+            awaitProgress();
+        }
+        started++;
+        lastProgress = System.nanoTime();
+    }
+
+    /** The broker acknowledged message {@code i} (PUBACK). */
+    synchronized void acknowledged(int i) {
+        if (!acknowledged.get(i)) {
+            acknowledged.set(i);
+            acknowledgedCount++;
+            progress(i);
+        }
+    }
+
+    /** Message {@code i} was not published (the broker's PUBACK refused it): every wait now fails with this. */
+    synchronized void failed(Throwable error) {
+        if (failure == null) {
+            failure = error;
+        }
+        notifyAll();
+    }
+
+    /** A message arrived through the subscription; payloads that are not this run's are ignored. */
+    synchronized void received(String payload) {
+        int i = indexOf(payload);
+        if (i < 0) {
+            return;
+        }
+        if (received.get(i)) {
+            duplicates++;
+            return;
+        }
+        received.set(i);
+        receivedCount++;
+        progress(i);
+    }
+
+    synchronized void awaitAllAcknowledged() throws Stalled, ExecutionException, InterruptedException {
+        while (acknowledgedCount < total) {
+            awaitProgress();
+        }
+    }
+
+    synchronized void awaitAllReceived() throws Stalled, ExecutionException, InterruptedException {
+        while (receivedCount < total) {
+            awaitProgress();
+        }
+    }
+
+    synchronized int duplicates() {
+        return duplicates;
+    }
+
+    private void progress(int i) {
+        if (acknowledged.get(i) && received.get(i)) {
+            finished++;
+        }
+        lastProgress = System.nanoTime();
+        notifyAll();
+    }
+
+    /** Waits for the next acknowledgement or message, or throws once nothing has happened for 20 s. */
+    private void awaitProgress() throws Stalled, ExecutionException, InterruptedException {
+        if (failure != null) {
+            throw new ExecutionException("a message was not published", failure);
+        }
+        long left = lastProgress + STALL_LIMIT.toNanos() - System.nanoTime();
+        if (left <= 0) {
+            throw receivedCount < total
+                    ? new Stalled((total - receivedCount) + " of " + total + " messages did not come back within "
+                            + STALL_LIMIT.toSeconds() + " s of the last one")
+                    : new Stalled((total - acknowledgedCount) + " of " + total + " messages were not acknowledged"
+                            + " (PUBACK) within " + STALL_LIMIT.toSeconds() + " s of the last one");
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+
+    private int indexOf(String payload) {
+        if (payload.startsWith(payloadPrefix)) {
+            try {
+                int i = Integer.parseInt(payload.substring(payloadPrefix.length()));
+                return i >= 1 && i <= total ? i : -1;
+            } catch (NumberFormatException notOurs) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** Nothing new arrived for {@link #STALL_LIMIT}: the message says how many are missing. */
+    static final class Stalled extends Exception {
+        Stalled(String message) {
+            super(message);
+        }
+    }
+}
