@@ -67,7 +67,8 @@ final class Failures {
     private static String describeConnectionFailure(Throwable error) {
         if (error instanceof RoundTrip.Stalled) {
             return error.getMessage() + "."
-                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC.";
+                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC, and, if the"
+                    + " connection was lost, that the deployment is running (its status in the console).";
         }
         int reasonCode = pahoReasonCode(error);
         if (reasonCode == V3_BAD_USERNAME_OR_PASSWORD || reasonCode == V5_BAD_USERNAME_OR_PASSWORD) {
