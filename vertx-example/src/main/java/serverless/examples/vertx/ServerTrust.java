@@ -22,7 +22,7 @@ import java.util.Optional;
  *
  * <p>Serverless certificates are issued by DigiCert, whose root is in every current JDK's trust store, so
  * the CA file is optional in Java. Nothing here turns verification off: there is no trust-all path (never
- * copy {@code setTrustAll(true)} from the Vert.x MQTT examples). The host name check and SNI are set on the
+ * copy the trust-all option the Vert.x MQTT examples switch on). The host name check and SNI are set on the
  * client options and the connect call (see the example).
  */
 final class ServerTrust {
