@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import serverless.harness.Broker.Capability;
+import serverless.harness.broker.PlainServer;
 import serverless.harness.broker.Transport;
 
 /**
@@ -164,7 +162,7 @@ class DoctorIT {
     @Test
     void silentServerEndsWithinTheBound(Broker broker) throws IOException {
         assumeTrue(broker.can(Capability.LOCAL), "needs a local broker");
-        try (SilentServer silent = new SilentServer()) {
+        try (PlainServer silent = PlainServer.silent()) {
             RunResult result = ExampleRun.ofDoctor(broker, "doctor-silent")
                     .set("MQTT_PORT", String.valueOf(silent.port()))
                     .set("MQTT_WS_PORT", String.valueOf(silent.port()))
@@ -225,45 +223,6 @@ class DoctorIT {
 
         long count(String text) {
             return result.stdoutLines().stream().filter(line -> line.contains(text)).count();
-        }
-    }
-
-    /** Accepts connections on 127.0.0.1 and holds them open without a word. */
-    private static final class SilentServer implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        private final List<Socket> held = new ArrayList<>();
-        private final Thread acceptor = new Thread(this::acceptForever, "silent-server");
-
-        SilentServer() throws IOException {
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        private void acceptForever() {
-            try {
-                while (!server.isClosed()) {
-                    Socket socket = server.accept();
-                    synchronized (held) {
-                        held.add(socket);
-                    }
-                }
-            } catch (IOException closed) {
-                // the server was closed
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            synchronized (held) {
-                for (Socket socket : held) {
-                    socket.close();
-                }
-            }
         }
     }
 }
