@@ -17,10 +17,16 @@ public interface Broker {
     enum Capability {
         /** The broker records every CONNECT and PUBLISH (client id, user, SNI), so tests can check them. */
         CONNECTION_LOG,
-        /** Missing or wrong SNI is refused at the TLS handshake, as Serverless does. */
-        SNI_ENFORCED,
         /** The broker runs on this machine under the suite's control (fault cases may be run). */
-        LOCAL
+        LOCAL,
+        /** A TLS handshake without SNI is refused, as Serverless does. Found by {@link BrokerProbe}. */
+        REFUSES_MISSING_SNI,
+        /** A TLS handshake with another name as SNI is refused, as Serverless does. Found by {@link BrokerProbe}. */
+        REFUSES_WRONG_SNI,
+        /** A connection to the broker's IP address fails (no SNI, or no certificate names it). Found by {@link BrokerProbe}. */
+        REFUSES_IP_ADDRESS,
+        /** A WebSocket upgrade on a wrong path gets HTTP 404, as EMQX answers it. Found by {@link BrokerProbe}. */
+        REFUSES_WRONG_WEBSOCKET_PATH
     }
 
     /** One line for the test output: which broker this is. */
@@ -65,6 +71,21 @@ public interface Broker {
 
     default boolean can(Capability capability) {
         return capabilities().contains(capability);
+    }
+
+    /** Why a test that needs {@code capability} is skipped against this broker, for the skip's reason. */
+    default String lacks(Capability capability) {
+        return "the broker in use (" + description() + ") lacks " + capability;
+    }
+
+    /** The broker's IP address, for the fault of connecting without its name. */
+    default String ipAddress() {
+        return "127.0.0.1";
+    }
+
+    /** A name without a dot that reaches the broker in the examples' JVMs: the JDK sends no SNI for it. */
+    default String nameWithoutSni() {
+        return "localhost";
     }
 
     /** Every CONNECT the broker saw; empty unless the broker has {@link Capability#CONNECTION_LOG}. */

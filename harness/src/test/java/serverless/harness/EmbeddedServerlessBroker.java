@@ -22,16 +22,53 @@ final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
         this.endpoint = endpoint;
     }
 
+    /** Starts the broker. Only one can run in a JVM at a time: {@link TestBed#localBroker()} is the run's one. */
     static EmbeddedServerlessBroker start(TestPki pki, Path hostsFile, String username, String password) throws Exception {
-        return start(pki, hostsFile, username, password, List.of());
-    }
-
-    /** A broker whose TLS listeners speak only {@code tlsProtocols} (empty: TLS 1.3 and 1.2, like Serverless). */
-    static EmbeddedServerlessBroker start(TestPki pki, Path hostsFile, String username, String password,
-            List<String> tlsProtocols) throws Exception {
-        EmbeddedBroker broker = EmbeddedBroker.start(pki, TestBed.DEPLOYMENT_HOST, Map.of(username, password), tlsProtocols);
+        EmbeddedBroker broker = EmbeddedBroker.start(pki, TestBed.DEPLOYMENT_HOST, Map.of(username, password));
         return new EmbeddedServerlessBroker(broker, new Endpoint(broker.host(), broker.tlsPort(), broker.wssPort(),
                 broker.wsPath(), Optional.of(pki.caCertificate()), username, password, Optional.of(hostsFile)));
+    }
+
+    /** The same broker through its ports that speak only TLS 1.2; the same user, SNI check and records. */
+    Broker tls12Only() {
+        Endpoint tls12 = new Endpoint(host(), broker.tls12TlsPort(), broker.tls12WssPort(), wsPath(), caFile(),
+                username(), password(), hostsFile());
+        EmbeddedServerlessBroker parent = this;
+        return new Broker() {
+            @Override
+            public String description() {
+                return "the embedded broker's TLS 1.2-only ports (mqtts " + tls12.tlsPort() + ", wss " + tls12.wssPort() + ")";
+            }
+
+            @Override
+            public Endpoint endpoint() {
+                return tls12;
+            }
+
+            @Override
+            public Set<Capability> capabilities() {
+                return parent.capabilities();
+            }
+
+            @Override
+            public List<ConnectionRecord> connections() {
+                return parent.connections();
+            }
+
+            @Override
+            public List<PublishRecord> publishes() {
+                return parent.publishes();
+            }
+        };
+    }
+
+    /**
+     * The broker's own listeners, without the SNI front: a TLS broker with password authentication that
+     * accepts any SNI or none and does not answer a wrong WebSocket path, like many self-hosted brokers.
+     */
+    Endpoint direct() {
+        return new Endpoint(host(), broker.directTlsPort(), broker.directWssPort(), wsPath(), caFile(), username(),
+                password(), hostsFile());
     }
 
     @Override
@@ -47,7 +84,7 @@ final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        return EnumSet.of(Capability.CONNECTION_LOG, Capability.LOCAL); // and the refusals BrokerProbe finds
     }
 
     @Override
@@ -60,7 +97,15 @@ final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
         return broker.publishes();
     }
 
-    /** Stops the broker and starts it again on the same ports, with the sessions it had (file persistence). */
+    /** Holds back every PUBLISH of these clients after their first {@code passed}, until {@link #restart()}. */
+    void holdPublishes(Set<String> clientIds, int passed) {
+        broker.holdPublishes(clientIds, passed);
+    }
+
+    /**
+     * Drops every connection, then stops the broker and starts it again on the same ports, with the sessions
+     * it had (file persistence). Held PUBLISHes are let through once their connections are gone.
+     */
     void restart() {
         broker.restart();
     }

@@ -22,8 +22,8 @@ import serverless.harness.pki.TestPki;
  * test PKI's server certificate, and password authentication against the built-in database with the test
  * user created at start-up, so anonymous clients are refused.
  *
- * <p>EMQX does not check SNI itself (Serverless does that in front of the broker), so this broker lacks
- * {@link Capability#SNI_ENFORCED}: the SNI fault cases run against the embedded broker only.
+ * <p>EMQX does not check SNI itself (Serverless does that in front of the broker): {@link BrokerProbe} finds
+ * that out at the start of the run, and the SNI fault cases are skipped against it with that reason.
  */
 final class EmqxContainerBroker implements Broker, AutoCloseable {
 

@@ -64,6 +64,11 @@ public final class ExampleRun {
         return this;
     }
 
+    /** The broker this run goes to. */
+    public Broker broker() {
+        return broker;
+    }
+
     public String clientId() {
         return clientId;
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,8 +25,17 @@ public final class ExampleRunner {
     public static final Duration HARD_LIMIT = Duration.ofSeconds(90);
 
     private static final Path RUN_LOGS = Path.of("target", "example-runs");
+    /** Set once per test run by {@link TestBed}; until then, programs run without archives. */
+    private static volatile ClassDataArchives classData = new ClassDataArchives(Path.of("target", "class-data"));
 
     private ExampleRunner() {
+    }
+
+    /** From now on, every program's classes are archived in {@code directory} and mapped by its runs. */
+    static void archiveClassData(Path directory, Collection<JavaProgram> programs) {
+        ClassDataArchives archives = new ClassDataArchives(directory);
+        archives.prepare(programs);
+        classData = archives;
     }
 
     /** Runs the program to its end (or the hard limit). */
@@ -39,9 +49,8 @@ public final class ExampleRunner {
             Broker broker, String runName) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Short-lived JVMs: the C1 compiler alone and the serial collector start fastest.
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
+        command.addAll(ClassDataArchives.JVM_OPTIONS);
+        command.addAll(classData.optionsFor(program));
         // Resolve the test deployment's host name to this machine without touching /etc/hosts, so the
         // example sends it as SNI and checks it against the certificate exactly as with a real deployment.
         broker.hostsFile().ifPresent(hosts -> command.add("-Djdk.net.hosts.file=" + hosts));

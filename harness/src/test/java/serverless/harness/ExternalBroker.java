@@ -1,5 +1,9 @@
 package serverless.harness;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,21 +20,32 @@ import java.util.Set;
  */
 final class ExternalBroker implements Broker {
 
+    /** A name without a dot for the deployment's address, in the hosts file this class writes. */
+    private static final String NAME_WITHOUT_SNI = "serverless-broker";
+
     private final Endpoint endpoint;
+    private final String ipAddress;
+    private final String nameWithoutSni;
 
     private ExternalBroker(Map<String, String> env, Optional<Path> hostsFile) {
         Optional<Path> caFile = value(env, "MQTT_CA_FILE").map(Path::of);
         caFile.filter(file -> !Files.isReadable(file)).ifPresent(file -> {
             throw new IllegalStateException("-Dbroker=external: MQTT_CA_FILE=" + file + " cannot be read");
         });
-        this.endpoint = new Endpoint(env.get("MQTT_HOST").trim(), port(env, "MQTT_PORT", 8883),
+        String host = env.get("MQTT_HOST").trim();
+        this.ipAddress = resolve(host);
+        this.nameWithoutSni = hostsFile.isPresent() ? "localhost" : NAME_WITHOUT_SNI;
+        this.endpoint = new Endpoint(host, port(env, "MQTT_PORT", 8883),
                 port(env, "MQTT_WS_PORT", 8084), value(env, "MQTT_WS_PATH").orElse("/mqtt"), caFile,
-                env.get("MQTT_USERNAME"), env.get("MQTT_PASSWORD"), hostsFile);
+                env.get("MQTT_USERNAME"), env.get("MQTT_PASSWORD"),
+                Optional.of(hostsFile.orElseGet(() -> writeHostsFile(host, ipAddress))));
     }
 
     /**
      * The deployment the variables describe. {@code hostsFile} is for the suite's own test of this mode,
-     * which points it at the local broker; a real deployment is found through DNS.
+     * which points it at the local broker. Without it, the deployment's name is resolved once, here, and the
+     * examples get a hosts file with that address under its own name and under the fault cases' names (a
+     * name without a dot for "no SNI", another domain for "wrong SNI"), so those cases reach the deployment.
      */
     static ExternalBroker fromEnvironment(Map<String, String> env, Optional<Path> hostsFile) {
         List<String> missing = new ArrayList<>();
@@ -51,7 +66,7 @@ final class ExternalBroker implements Broker {
     public String description() {
         return "your deployment " + host() + " (mqtts " + tlsPort() + ", wss " + wssPort() + wsPath() + ", trust: "
                 + caFile().map(Path::toString).orElse("JDK default trust store")
-                + "); fault cases that need control of the broker are skipped";
+                + "); fault cases that need control of the broker are skipped, and those of refusals it does not make";
     }
 
     @Override
@@ -60,8 +75,38 @@ final class ExternalBroker implements Broker {
     }
 
     @Override
+    public String ipAddress() {
+        return ipAddress;
+    }
+
+    @Override
+    public String nameWithoutSni() {
+        return nameWithoutSni;
+    }
+
+    @Override
     public Set<Capability> capabilities() {
         return EnumSet.noneOf(Capability.class);
+    }
+
+    private static String resolve(String host) {
+        try {
+            return InetAddress.getByName(host).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("-Dbroker=external: MQTT_HOST=" + host + " could not be resolved from"
+                    + " this machine: check its spelling (the deployment's address from the console) and DNS");
+        }
+    }
+
+    private static Path writeHostsFile(String host, String address) {
+        try {
+            Path file = Files.createTempFile("external-broker-hosts-", "");
+            file.toFile().deleteOnExit();
+            return Files.writeString(file, address + " " + host + "\n" + address + " " + TestBed.OTHER_HOST + "\n"
+                    + address + " " + NAME_WITHOUT_SNI + "\n127.0.0.1 localhost\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a hosts file for the examples", e);
+        }
     }
 
     private static Optional<String> value(Map<String, String> env, String name) {

@@ -1,28 +1,76 @@
 package serverless.harness;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import serverless.harness.Broker.Capability;
 
 /**
- * {@code -Dbroker=external} proven without anybody's deployment: the run's local broker is described by
- * MQTT_* variables, exactly as a user describes theirs, and every example's round trip goes through the
- * external broker built from them.
+ * {@code -Dbroker=external} proven without anybody's deployment: a broker on this machine is described by
+ * MQTT_* variables, exactly as a user describes theirs, and goes through the same external-mode code.
+ *
+ * <ul>
+ *   <li>The local Serverless-like broker: every example's round trip.</li>
+ *   <li>The same broker reached directly, without its SNI front: a plain TLS broker with password
+ *       authentication that accepts any SNI or none and never answers a wrong WebSocket path, as many
+ *       self-hosted brokers do. The probe must find exactly that; then every example's round trip, every
+ *       fault case external mode runs, and the doctor pass, and the refusals it does not make are skipped
+ *       with that reason, never failed and never passed.</li>
+ * </ul>
  */
 @ExtendWith(TestBedExtension.class)
+@ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(60)
 class ExternalModeIT {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Example.class)
     void everyExampleRoundTripsThroughExternalMode(Example example, TestBed bed) {
-        Broker local = bed.broker();
-        assumeTrue(local.can(Broker.Capability.LOCAL), "needs a local broker to stand in for a deployment");
+        Broker external = describedByVariables(bed.localBroker().endpoint(), bed);
+        ExampleRun run = ExampleRun.of(example, external, "external-" + example.name().toLowerCase());
+
+        RoundTripAssertions.assertCompleteRoundTrip(run.execute(), run, external, 1);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> aBrokerThatEnforcesLessPassesWithTheRestSkipped(TestBed bed) {
+        Broker lenient = ProbedBroker.probe(describedByVariables(bed.localBroker().direct(), bed));
+        assertEquals(List.of(Capability.REFUSES_IP_ADDRESS), Arrays.stream(Capability.values())
+                .filter(capability -> capability.name().startsWith("REFUSES_")).filter(lenient::can).toList(),
+                "the direct listeners accept a handshake without SNI or with another name, and do not answer a"
+                        + " wrong WebSocket path; the certificate still does not name 127.0.0.1");
+
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Example example : Example.values()) {
+            tests.add(DynamicTest.dynamicTest(example + ": round trip", () -> {
+                ExampleRun run = ExampleRun.of(example, lenient, "lenient-" + example.name().toLowerCase());
+                RoundTripAssertions.assertCompleteRoundTrip(run.execute(), run, lenient, 1);
+            }));
+            Arrays.stream(Fault.values()).filter(fault -> fault.appliesTo(example)).forEach(fault ->
+                    tests.add(DynamicTest.dynamicTest(example + ": " + fault,
+                            () -> FaultCase.check(example, fault, lenient, bed, "lenient-"))));
+        }
+        tests.add(DynamicTest.dynamicTest("doctor: healthy, with a warning at the SNI step",
+                () -> DoctorIT.checkHealthyRun(lenient, "lenient-doctor")));
+        return tests.stream();
+    }
+
+    /** The broker as a user's MQTT_* variables describe it, through external mode's own code. */
+    private static Broker describedByVariables(Endpoint local, TestBed bed) {
         Map<String, String> userEnvironment = new HashMap<>();
         userEnvironment.put("MQTT_HOST", local.host());
         userEnvironment.put("MQTT_PORT", String.valueOf(local.tlsPort()));
@@ -31,12 +79,6 @@ class ExternalModeIT {
         userEnvironment.put("MQTT_USERNAME", local.username());
         userEnvironment.put("MQTT_PASSWORD", local.password());
         local.caFile().ifPresent(ca -> userEnvironment.put("MQTT_CA_FILE", ca.toString()));
-        Broker external = ExternalBroker.fromEnvironment(userEnvironment, local.hostsFile());
-
-        ExampleRun run = ExampleRun.of(example, external, "external-" + example.name().toLowerCase());
-
-        RunResult result = run.execute();
-
-        RoundTripAssertions.assertCompleteRoundTrip(result, run, external, 1);
+        return ExternalBroker.fromEnvironment(userEnvironment, Optional.of(bed.hostsFile()));
     }
 }

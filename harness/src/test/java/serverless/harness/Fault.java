@@ -1,5 +1,7 @@
 package serverless.harness;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import serverless.harness.Broker.Capability;
@@ -18,12 +20,12 @@ public enum Fault {
             (run, bed) -> run.unset("MQTT_USERNAME").unset("MQTT_PASSWORD")),
     UNTRUSTED_CA("not trusted", 1, Capability.LOCAL,
             (run, bed) -> run.set("MQTT_CA_FILE", bed.pki().untrustedCaCertificate().toString())),
-    IP_ADDRESS("IP address", 1, Capability.LOCAL,
-            (run, bed) -> run.set("MQTT_HOST", "127.0.0.1")),
-    NO_SNI("SNI", 1, Capability.SNI_ENFORCED,
+    IP_ADDRESS("IP address", 1, Capability.REFUSES_IP_ADDRESS,
+            (run, bed) -> run.set("MQTT_HOST", run.broker().ipAddress())),
+    NO_SNI("SNI", 1, Capability.REFUSES_MISSING_SNI,
             // The JDK sends no SNI for a name without a dot.
-            (run, bed) -> run.set("MQTT_HOST", "localhost")),
-    WRONG_SNI("SNI", 1, Capability.SNI_ENFORCED,
+            (run, bed) -> run.set("MQTT_HOST", run.broker().nameWithoutSni())),
+    WRONG_SNI("SNI", 1, Capability.REFUSES_WRONG_SNI,
             // Like a CNAME of one's own pointing at the deployment.
             (run, bed) -> run.set("MQTT_HOST", TestBed.OTHER_HOST)),
     CERTIFICATE_FOR_OTHER_HOST("does not match", 1, Capability.LOCAL,
@@ -37,24 +39,37 @@ public enum Fault {
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().plaintextPort()))),
     CLOSED_PORT("connection refused", 1, Capability.LOCAL,
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().closedPort()))),
-    WRONG_WEBSOCKET_PATH("WebSocket path", 1, Capability.LOCAL,
-            (run, bed) -> run.set("MQTT_WS_PATH", "/wrong"));
+    /** EMQX, and so Serverless, answers a wrong path with HTTP 404 at once: the example must say so at once. */
+    WRONG_WEBSOCKET_PATH(List.of("WebSocket path", "HTTP 404", "/mqtt"), 1, Capability.REFUSES_WRONG_WEBSOCKET_PATH,
+            Duration.ofSeconds(3), (run, bed) -> run.set("MQTT_WS_PATH", BrokerProbe.WRONG_WEBSOCKET_PATH));
 
-    private final String phrase;
+    private final List<String> phrases;
     private final int exitCode;
     private final Capability needs;
+    private final Duration bound;
     private final BiConsumer<ExampleRun, TestBed> injection;
 
     Fault(String phrase, int exitCode, Capability needs, BiConsumer<ExampleRun, TestBed> injection) {
-        this.phrase = phrase;
+        // The promise to users: a wrong setting is reported within 15 seconds, unless the fault promises less.
+        this(List.of(phrase), exitCode, needs, Duration.ofSeconds(15), injection);
+    }
+
+    Fault(List<String> phrases, int exitCode, Capability needs, Duration bound, BiConsumer<ExampleRun, TestBed> injection) {
+        this.phrases = phrases;
         this.exitCode = exitCode;
         this.needs = needs;
+        this.bound = bound;
         this.injection = injection;
     }
 
-    /** The phrase the one-line error must contain (case-insensitive). */
-    public String phrase() {
-        return phrase;
+    /** The phrases the one-line error must contain (case-insensitive). */
+    public List<String> phrases() {
+        return phrases;
+    }
+
+    /** How soon the example must have ended, from its start (its JVM's start-up included). */
+    public Duration bound() {
+        return bound;
     }
 
     public int exitCode() {

@@ -8,54 +8,74 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Every example survives a broker restart without losing a QoS 1 message: all of them run at once with
- * thousands of messages each, the broker is stopped in the middle and started again on the same ports
- * with the sessions it had, and every example must still end with exit 0, every message back, and the
- * drop and the reconnect reported.
+ * thousands of messages each, the broker is restarted while every one of them is provably in the middle
+ * of its run, on the same ports with the sessions it had, and every example must still end with exit 0,
+ * every message back, and the drop and the reconnect reported.
  *
- * <p>The restart uses a broker of its own, so it does not disturb the other tests' runs.
+ * <p>"Provably in the middle", however slow the machine: after each example's first {@value #BEFORE_RESTART}
+ * PUBLISHes, the broker lets through only one every quarter of a second (the rest wait for their PUBACK),
+ * so no example can finish, until every example has reached that point; the restart drops every connection
+ * before it lets the held ones through. The examples are
+ * started one after another, each once the previous one is publishing, so that on one CPU no example's
+ * first connect has to share the machine with six JVMs starting at once.
+ *
+ * <p>It restarts the run's local broker, so it holds that broker alone while it runs.
  */
 @ExtendWith(TestBedExtension.class)
+@ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(240)
 class RestartIT {
 
     private static final int MESSAGES = 5000;
-    /** Messages the broker must have seen from every example before the restart: proof they are mid-run. */
+    /** PUBLISHes of each example the broker lets through before it holds the rest until the restart. */
     private static final int BEFORE_RESTART = 100;
+    private static final Duration TO_THE_HOLD = Duration.ofSeconds(60);
 
     @TestFactory
-    Stream<DynamicTest> everyExampleSurvivesABrokerRestart(TestBed bed) throws Exception {
+    Stream<DynamicTest> everyExampleSurvivesABrokerRestart(TestBed bed) {
+        EmbeddedServerlessBroker broker = bed.localBroker();
         Map<Example, ExampleRun> runs = new LinkedHashMap<>();
-        Map<Example, RunResult> results = new LinkedHashMap<>();
-        EmbeddedServerlessBroker broker = EmbeddedServerlessBroker.start(bed.pki(), bed.hostsFile(),
-                "restart-user", TestBed.randomSecret());
-        try (broker) {
-            Map<Example, ExampleRunner.Running> running = new LinkedHashMap<>();
-            for (Example example : Example.values()) {
-                ExampleRun run = ExampleRun.of(example, broker, "restart-" + example.name().toLowerCase())
-                        .set("MQTT_MESSAGES", String.valueOf(MESSAGES));
-                runs.put(example, run);
-                running.put(example, run.start());
-            }
-
-            await("every example in the middle of its run").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> runs.keySet().stream().allMatch(example ->
-                            !running.get(example).isAlive() || published(broker, runs.get(example)) >= BEFORE_RESTART));
-            long restartStart = System.nanoTime();
-            broker.restart();
-            System.out.printf("[harness] broker restarted in %d ms while %d examples were running%n",
-                    Duration.ofNanos(System.nanoTime() - restartStart).toMillis(), running.size());
-
-            running.forEach((example, process) -> results.put(example, process.awaitResult()));
+        for (Example example : Example.values()) {
+            runs.put(example, ExampleRun.of(example, broker, "restart-" + example.name().toLowerCase())
+                    .set("MQTT_MESSAGES", String.valueOf(MESSAGES)));
         }
+        Set<String> clientIds = runs.values().stream().map(ExampleRun::clientId).collect(Collectors.toSet());
+        broker.holdPublishes(clientIds, BEFORE_RESTART);
+
+        Map<Example, ExampleRunner.Running> running = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<Example, ExampleRun> entry : runs.entrySet()) {
+                ExampleRunner.Running process = entry.getValue().start();
+                running.put(entry.getKey(), process);
+                await(entry.getKey() + " publishing until the broker holds it").atMost(TO_THE_HOLD)
+                        .pollInterval(Duration.ofMillis(20))
+                        .failFast(entry.getKey() + " ended before the restart", () -> !process.isAlive())
+                        .until(() -> published(broker, entry.getValue()) > BEFORE_RESTART);
+            }
+        } catch (RuntimeException e) {
+            broker.restart(); // lets the held messages go, so that the examples already started can end
+            throw e;
+        }
+        long restartStart = System.nanoTime();
+        broker.restart();
+        System.out.printf("[harness] broker restarted in %d ms while each of %d examples was held after its first"
+                        + " %d messages%n", Duration.ofNanos(System.nanoTime() - restartStart).toMillis(), running.size(),
+                BEFORE_RESTART);
+
+        Map<Example, RunResult> results = new LinkedHashMap<>();
+        running.forEach((example, process) -> results.put(example, process.awaitResult()));
         return Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
             RunResult result = results.get(example);
             RoundTripAssertions.assertCompleteRoundTrip(result, runs.get(example), broker, MESSAGES);

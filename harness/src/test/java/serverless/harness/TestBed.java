@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,37 +28,50 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
     /** Another name for this machine: a CNAME-like alias the deployment's certificate and SNI check reject. */
     public static final String OTHER_HOST = "other.emqxsl.test";
 
+    /**
+     * The JUnit resource lock on {@link #localBroker()}: suites that use it hold it to read, the one that
+     * restarts it holds it alone.
+     */
+    public static final String LOCAL_BROKER = "local-broker";
+
     private final Path directory;
     private final TestPki pki;
     private final Path hostsFile;
     private final Broker broker;
     private final AutoCloseable brokerHandle;
+    private final String username = "example-user";
+    private final String password = randomSecret();
+    private EmbeddedServerlessBroker localBroker;
     private FaultFixtures faults;
 
     private TestBed(BrokerChoice choice) throws Exception {
         directory = Files.createTempDirectory("serverless-harness-");
         pki = TestPki.generate(directory.resolve("pki"), DEPLOYMENT_HOST);
         hostsFile = Files.writeString(directory.resolve("hosts"), hostsFileFor("127.0.0.1"));
-        String username = "example-user";
-        String password = randomSecret();
+        // In the background, while the broker starts: every later run of these programs starts faster.
+        Set<JavaProgram> programs = new LinkedHashSet<>();
+        Arrays.stream(Example.values()).map(Example::program).forEach(programs::add);
+        programs.add(JavaProgram.DOCTOR);
+        ExampleRunner.archiveClassData(directory.resolve("class-data"), programs);
+        Broker chosen;
         switch (choice) {
             case EMBEDDED -> {
-                EmbeddedServerlessBroker embedded = EmbeddedServerlessBroker.start(pki, hostsFile, username, password);
-                broker = embedded;
-                brokerHandle = embedded;
+                chosen = localBroker();
+                brokerHandle = () -> { }; // closed with the local broker
             }
             case EMQX -> {
                 EmqxContainerBroker emqx = EmqxContainerBroker.start(pki, directory, username, password);
-                broker = emqx;
+                chosen = emqx;
                 brokerHandle = emqx;
             }
             case EXTERNAL -> {
-                broker = ExternalBroker.fromEnvironment(System.getenv(), Optional.empty());
+                chosen = ExternalBroker.fromEnvironment(System.getenv(), Optional.empty());
                 brokerHandle = () -> { };
             }
             default -> throw new IllegalArgumentException("not a broker: " + choice);
         }
-        System.out.println("[harness] broker: " + broker.description());
+        System.out.println("[harness] broker: " + chosen.description());
+        broker = ProbedBroker.probe(chosen);
     }
 
     /** What -Dbroker asks for; {@code auto} becomes EMQX where Docker is available, else the embedded broker. */
@@ -110,8 +126,26 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
         }
     }
 
+    /** The broker -Dbroker chose, with the refusals it was found to make (see {@link BrokerProbe}). */
     public Broker broker() {
         return broker;
+    }
+
+    /**
+     * The run's embedded Serverless-like broker: the chosen broker itself with {@code -Dbroker=embedded},
+     * otherwise started on first use, for the suites that need a broker under their control whatever the
+     * choice (restarts, TLS 1.2-only ports, the test of external mode). One per JVM: two embedded HiveMQs
+     * in one JVM share the extension SDK's static services and answer for each other.
+     */
+    public synchronized EmbeddedServerlessBroker localBroker() {
+        if (localBroker == null) {
+            try {
+                localBroker = EmbeddedServerlessBroker.start(pki, hostsFile, username, password);
+            } catch (Exception e) {
+                throw new IllegalStateException("the embedded broker did not start: " + e.getMessage(), e);
+            }
+        }
+        return localBroker;
     }
 
     public TestPki pki() {
@@ -137,6 +171,9 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
             faults.close();
         }
         brokerHandle.close();
+        if (localBroker != null) {
+            localBroker.close();
+        }
         deleteRecursively(directory);
     }
 

@@ -4,36 +4,28 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Serverless speaks TLS 1.3 and 1.2, and no example pins a version: against a broker that offers only
+ * Serverless speaks TLS 1.3 and 1.2, and no example pins a version: against ports that offer only
  * TLS 1.2, every example still completes its round trip, and the broker confirms TLS 1.2 was used.
- * (TLS 1.3 against the default broker: {@link RoundTripIT}. A server offering only TLS 1.1 is refused:
+ * (TLS 1.3 against the default ports: {@link RoundTripIT}. A server offering only TLS 1.1 is refused:
  * {@link Fault#OLD_TLS_VERSION} in {@link FaultIT}.)
  */
 @ExtendWith(TestBedExtension.class)
+@ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(60)
 class TlsVersionIT {
-
-    private static EmbeddedServerlessBroker tls12Only;
-
-    @AfterAll
-    static void stopBroker() {
-        if (tls12Only != null) {
-            tls12Only.close();
-        }
-    }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Example.class)
     void roundTripWithAServerThatOffersOnlyTls12(Example example, TestBed bed) {
-        EmbeddedServerlessBroker broker = tls12OnlyBroker(bed);
+        Broker broker = bed.localBroker().tls12Only();
         ExampleRun run = ExampleRun.of(example, broker, "tls12-" + example.name().toLowerCase());
 
         RoundTripAssertions.assertCompleteRoundTrip(run.execute(), run, broker, 1);
@@ -42,17 +34,5 @@ class TlsVersionIT {
                 assertTrue(broker.connections().stream().anyMatch(connection ->
                                 connection.clientId().equals(run.clientId()) && connection.tlsProtocol().equals("TLSv1.2")),
                         () -> "no TLS 1.2 connection by " + run.clientId() + " in " + broker.connections()));
-    }
-
-    private static synchronized EmbeddedServerlessBroker tls12OnlyBroker(TestBed bed) {
-        if (tls12Only == null) {
-            try {
-                tls12Only = EmbeddedServerlessBroker.start(bed.pki(), bed.hostsFile(), "tls12-user",
-                        TestBed.randomSecret(), List.of("TLSv1.2"));
-            } catch (Exception e) {
-                throw new IllegalStateException("the TLS 1.2-only broker did not start: " + e.getMessage(), e);
-            }
-        }
-        return tls12Only;
     }
 }

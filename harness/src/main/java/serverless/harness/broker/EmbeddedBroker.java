@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +45,8 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** The WebSocket path, as on Serverless. */
     public static final String WS_PATH = "/mqtt";
+    /** The TLS versions of the second pair of ports, for tests that prove an example also works with TLS 1.2. */
+    private static final List<String> TLS_1_2_ONLY = List.of("TLSv1.2");
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final int PLAINTEXT_MQTT_PORT = 1883;
@@ -53,58 +56,50 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private final String host;
     private final Path folder;
-    private final int internalTlsPort;
-    private final int internalWssPort;
+    /** TLS 1.3 and 1.2, like Serverless: what the examples and users connect to. */
+    private final PortPair serverlessPorts;
+    /** The same broker, speaking only TLS 1.2. */
+    private final PortPair tls12Ports;
     private final boolean plaintextPortBusyBefore;
+    private final PublishHold hold = new PublishHold();
     private final ServerlessLikeExtension extension;
     private final List<ConnectionRecord> connections = new CopyOnWriteArrayList<>();
     private final List<PublishRecord> publishes = new CopyOnWriteArrayList<>();
     private final List<HandshakeRefusal> refusals = new CopyOnWriteArrayList<>();
     private EmbeddedHiveMQ hivemq;
-    private SniFront tlsFront;
-    private SniFront wssFront;
     private Duration startupTime;
     private boolean closed;
 
     private EmbeddedBroker(String host, Map<String, String> users, Path folder) throws IOException {
         this.host = host;
         this.folder = folder;
-        this.internalTlsPort = freePort();
-        this.internalWssPort = freePort();
+        this.serverlessPorts = new PortPair("", List.of());
+        this.tls12Ports = new PortPair("-tls12", TLS_1_2_ONLY);
         this.plaintextPortBusyBefore = isListening(PLAINTEXT_MQTT_PORT);
-        this.extension = new ServerlessLikeExtension(users, connections::add, publishes::add);
+        this.extension = new ServerlessLikeExtension(users, connections::add, publishes::add, hold);
     }
 
     /**
      * Starts HiveMQ with {@code pki}'s server key store and the given users (user name to password), and the
-     * SNI front that lets only {@code deploymentHost} through. Fails loudly if the broker does not come up
-     * with exactly its two TLS listeners.
+     * SNI fronts that let only {@code deploymentHost} through. Fails loudly if the broker does not come up
+     * with exactly its TLS listeners.
+     *
+     * <p>Only one embedded HiveMQ works in a JVM at a time: the extension SDK's {@code Services} are static,
+     * so a second broker's extension would register with the first. That is why the TLS 1.2-only ports
+     * are a second pair of listeners on this broker rather than a broker of their own.
      */
     public static EmbeddedBroker start(TestPki pki, String deploymentHost, Map<String, String> users)
             throws IOException {
-        return start(pki, deploymentHost, users, List.of());
-    }
-
-    /**
-     * Like {@link #start(TestPki, String, Map)}, with the listeners limited to {@code tlsProtocols} (e.g.
-     * {@code TLSv1.2}); empty means HiveMQ's default, TLS 1.3 and 1.2 like Serverless.
-     */
-    public static EmbeddedBroker start(TestPki pki, String deploymentHost, Map<String, String> users,
-            List<String> tlsProtocols) throws IOException {
         long started = System.nanoTime();
         checkOpenFileLimit();
         Path folder = Files.createTempDirectory("embedded-hivemq-");
         EmbeddedBroker broker = null;
         try {
             broker = new EmbeddedBroker(deploymentHost, users, folder);
-            broker.writeConfiguration(pki, tlsProtocols);
+            broker.writeConfiguration(pki);
             broker.startHiveMq();
-            broker.tlsFront = SniFront.start(Transport.TCP, deploymentHost,
-                    new InetSocketAddress(LOOPBACK, broker.internalTlsPort), SniFront.DEFAULT_HELLO_TIMEOUT,
-                    broker.refusals::add);
-            broker.wssFront = SniFront.start(Transport.WEBSOCKET, deploymentHost,
-                    new InetSocketAddress(LOOPBACK, broker.internalWssPort), SniFront.DEFAULT_HELLO_TIMEOUT,
-                    broker.refusals::add);
+            broker.serverlessPorts.startFronts(broker);
+            broker.tls12Ports.startFronts(broker);
             broker.startupTime = Duration.ofNanos(System.nanoTime() - started);
             return broker;
         } catch (IOException | RuntimeException e) {
@@ -128,19 +123,42 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** The public port for MQTT over TLS (Serverless: 8883), on 127.0.0.1. */
     public int tlsPort() {
-        return tlsFront.port();
+        return serverlessPorts.tlsFront.port();
     }
 
     /** The public port for MQTT over WebSocket over TLS (Serverless: 8084), on 127.0.0.1. */
     public int wssPort() {
-        return wssFront.port();
+        return serverlessPorts.wssFront.port();
+    }
+
+    /** Like {@link #tlsPort()}, but the broker speaks only TLS 1.2 there. */
+    public int tls12TlsPort() {
+        return tls12Ports.tlsFront.port();
+    }
+
+    /** Like {@link #wssPort()}, but the broker speaks only TLS 1.2 there. */
+    public int tls12WssPort() {
+        return tls12Ports.wssFront.port();
+    }
+
+    /**
+     * HiveMQ's own MQTT over TLS listener, without the SNI front: a plain TLS broker that accepts any SNI or
+     * none, like a self-hosted broker. For tests of what the suite does against a broker that enforces less.
+     */
+    public int directTlsPort() {
+        return serverlessPorts.internalTlsPort;
+    }
+
+    /** HiveMQ's own MQTT over WSS listener, without the front: any SNI, and no answer to a wrong path. */
+    public int directWssPort() {
+        return serverlessPorts.internalWssPort;
     }
 
     public String wsPath() {
         return WS_PATH;
     }
 
-    /** How long {@link #start} took, from the call until both fronts listened. */
+    /** How long {@link #start} took, from the call until every front listened. */
     public Duration startupTime() {
         return startupTime;
     }
@@ -161,13 +179,34 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /**
-     * Stops HiveMQ and starts it again with the same data folder and internal ports, like a deployment
-     * restarting. The fronts stay up; connections made meanwhile are refused as {@code BROKER_UNAVAILABLE}.
+     * From now on, holds back the PUBLISHes of these clients after the first {@code passed} of each (no
+     * PUBACK, not delivered; one of each client goes through every quarter of a second, so the clients see
+     * progress) until {@link #releasePublishes()} or {@link #restart()}: the clients are then provably in the
+     * middle of their run. Each PUBLISH is recorded in {@link #publishes()} as it arrives.
+     */
+    public void holdPublishes(Set<String> clientIds, int passed) {
+        hold.hold(clientIds, passed);
+    }
+
+    /** Lets every held PUBLISH through. */
+    public void releasePublishes() {
+        hold.release();
+    }
+
+    /**
+     * Restarts the broker like a deployment restarting: every client connection is dropped at once, then
+     * HiveMQ is stopped and started again with the same data folder and internal ports, so sessions survive.
+     * Held PUBLISHes are let through after the connections are gone (their PUBACKs never reach the clients,
+     * which send them again). The fronts stay up; connections made meanwhile are refused as
+     * {@code BROKER_UNAVAILABLE}.
      */
     public synchronized void restart() {
         if (closed) {
             throw new IllegalStateException("the broker is closed");
         }
+        serverlessPorts.dropConnections();
+        tls12Ports.dropConnections();
+        hold.release();
         // A new instance on the same folders: the same instance cannot start twice (its metrics stay registered).
         stopHiveMq();
         startHiveMq();
@@ -180,16 +219,102 @@ public final class EmbeddedBroker implements AutoCloseable {
             return;
         }
         closed = true;
-        if (tlsFront != null) {
-            tlsFront.close();
-        }
-        if (wssFront != null) {
-            wssFront.close();
-        }
+        serverlessPorts.closeFronts();
+        tls12Ports.closeFronts();
+        hold.release();
         try {
             stopHiveMq();
         } finally {
             deleteRecursively(folder);
+        }
+    }
+
+    /**
+     * Two public ports, MQTT over TLS and MQTT over WSS, each an SNI front before a HiveMQ listener on an
+     * internal port, speaking the given TLS versions (empty: HiveMQ's default, TLS 1.3 and 1.2).
+     */
+    private static final class PortPair {
+        private final String nameSuffix;
+        private final List<String> tlsProtocols;
+        private final int internalTlsPort;
+        private final int internalWssPort;
+        private SniFront tlsFront;
+        private SniFront wssFront;
+
+        PortPair(String nameSuffix, List<String> tlsProtocols) throws IOException {
+            this.nameSuffix = nameSuffix;
+            this.tlsProtocols = tlsProtocols;
+            this.internalTlsPort = freePort();
+            this.internalWssPort = freePort();
+        }
+
+        String listenerName(Transport transport) {
+            return transport.listenerName() + nameSuffix;
+        }
+
+        void startFronts(EmbeddedBroker broker) {
+            tlsFront = SniFront.start(Transport.TCP, broker.host,
+                    new InetSocketAddress(LOOPBACK, internalTlsPort), SniFront.DEFAULT_HELLO_TIMEOUT,
+                    broker.refusals::add);
+            wssFront = SniFront.start(Transport.WEBSOCKET, broker.host,
+                    new InetSocketAddress(LOOPBACK, internalWssPort), SniFront.DEFAULT_HELLO_TIMEOUT,
+                    broker.refusals::add);
+        }
+
+        void dropConnections() {
+            // TODO wire SniFront.dropConnections()
+        }
+
+        void closeFronts() {
+            if (tlsFront != null) {
+                tlsFront.close();
+            }
+            if (wssFront != null) {
+                wssFront.close();
+            }
+        }
+
+        Set<ListenerInfo> expectedListeners() {
+            return Set.of(new ListenerInfo(ListenerType.TLS_TCP_LISTENER, "127.0.0.1", internalTlsPort),
+                    new ListenerInfo(ListenerType.TLS_WEBSOCKET_LISTENER, "127.0.0.1", internalWssPort));
+        }
+
+        String configuration(TestPki pki) {
+            String password = xml(new String(pki.keyStorePassword()));
+            StringBuilder protocols = new StringBuilder();
+            if (!tlsProtocols.isEmpty()) {
+                protocols.append("                <protocols>\n");
+                tlsProtocols.forEach(protocol -> protocols.append("                    <protocol>").append(xml(protocol))
+                        .append("</protocol>\n"));
+                protocols.append("                </protocols>\n");
+            }
+            String tls = """
+                            <tls>
+                                <keystore>
+                                    <path>%s</path>
+                                    <password>%s</password>
+                                    <private-key-password>%s</private-key-password>
+                                </keystore>
+                    %s        </tls>
+                    """.formatted(xml(pki.serverKeyStore().toAbsolutePath().toString()), password, password, protocols);
+            return """
+                            <tls-tcp-listener>
+                                <port>%d</port>
+                                <bind-address>127.0.0.1</bind-address>
+                                <name>%s</name>
+                    %s        </tls-tcp-listener>
+                            <tls-websocket-listener>
+                                <port>%d</port>
+                                <bind-address>127.0.0.1</bind-address>
+                                <name>%s</name>
+                                <path>%s</path>
+                                <subprotocols>
+                                    <subprotocol>mqtt</subprotocol>
+                                </subprotocols>
+                                <allow-extensions>true</allow-extensions>
+                    %s        </tls-websocket-listener>
+                    """.formatted(internalTlsPort, listenerName(Transport.TCP), tls,
+                    internalWssPort, listenerName(Transport.WEBSOCKET), WS_PATH, tls);
         }
     }
 
@@ -209,44 +334,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    private void writeConfiguration(TestPki pki, List<String> tlsProtocols) throws IOException {
-        String password = xml(new String(pki.keyStorePassword()));
-        StringBuilder protocols = new StringBuilder();
-        if (!tlsProtocols.isEmpty()) {
-            protocols.append("                <protocols>\n");
-            tlsProtocols.forEach(protocol -> protocols.append("                    <protocol>").append(xml(protocol))
-                    .append("</protocol>\n"));
-            protocols.append("                </protocols>\n");
-        }
-        String tls = """
-                        <tls>
-                            <keystore>
-                                <path>%s</path>
-                                <password>%s</password>
-                                <private-key-password>%s</private-key-password>
-                            </keystore>
-                %s        </tls>
-                """.formatted(xml(pki.serverKeyStore().toAbsolutePath().toString()), password, password, protocols);
+    private void writeConfiguration(TestPki pki) throws IOException {
         String config = """
                 <?xml version="1.0"?>
                 <hivemq>
                     <listeners>
-                        <tls-tcp-listener>
-                            <port>%d</port>
-                            <bind-address>127.0.0.1</bind-address>
-                            <name>%s</name>
-                %s        </tls-tcp-listener>
-                        <tls-websocket-listener>
-                            <port>%d</port>
-                            <bind-address>127.0.0.1</bind-address>
-                            <name>%s</name>
-                            <path>%s</path>
-                            <subprotocols>
-                                <subprotocol>mqtt</subprotocol>
-                            </subprotocols>
-                            <allow-extensions>true</allow-extensions>
-                %s        </tls-websocket-listener>
-                    </listeners>
+                %s%s    </listeners>
                     <persistence>
                         <mode>file</mode>
                     </persistence>
@@ -254,8 +347,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(internalTlsPort, Transport.TCP.listenerName(), tls,
-                internalWssPort, Transport.WEBSOCKET.listenerName(), WS_PATH, tls);
+                """.formatted(serverlessPorts.configuration(pki), tls12Ports.configuration(pki));
         Files.createDirectories(folder.resolve("conf"));
         Files.createDirectories(folder.resolve("data"));
         Files.createDirectories(folder.resolve("extensions"));
@@ -284,14 +376,14 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** HiveMQ opens a plaintext listener on 1883 when its listener configuration is unusable: catch that. */
     private void checkListeners() {
-        Set<ListenerInfo> expected = Set.of(
-                new ListenerInfo(ListenerType.TLS_TCP_LISTENER, "127.0.0.1", internalTlsPort),
-                new ListenerInfo(ListenerType.TLS_WEBSOCKET_LISTENER, "127.0.0.1", internalWssPort));
+        Set<ListenerInfo> expected = new HashSet<>(serverlessPorts.expectedListeners());
+        expected.addAll(tls12Ports.expectedListeners());
         if (!extension.listeners().equals(expected)) {
             throw new IllegalStateException("HiveMQ started with the listeners " + extension.listeners()
                     + " instead of exactly " + expected + ": check the generated config.xml");
         }
-        for (int port : new int[] {internalTlsPort, internalWssPort}) {
+        for (ListenerInfo listener : expected) {
+            int port = listener.port();
             if (!isListening(port)) {
                 throw new IllegalStateException("HiveMQ reported started, but nothing listens on 127.0.0.1:" + port);
             }

@@ -52,15 +52,17 @@ final class ServerlessLikeExtension implements ExtensionMain {
     private final Map<String, byte[]> passwords;
     private final Consumer<ConnectionRecord> connections;
     private final Consumer<PublishRecord> publishes;
+    private final PublishHold hold;
     private volatile Set<ListenerInfo> listeners = Set.of();
 
     ServerlessLikeExtension(Map<String, String> users, Consumer<ConnectionRecord> connections,
-            Consumer<PublishRecord> publishes) {
+            Consumer<PublishRecord> publishes, PublishHold hold) {
         Map<String, byte[]> copy = new HashMap<>();
         users.forEach((user, password) -> copy.put(user, password.getBytes(StandardCharsets.UTF_8)));
         this.passwords = Map.copyOf(copy);
         this.connections = connections;
         this.publishes = publishes;
+        this.hold = hold;
     }
 
     /** The listeners HiveMQ was configured with, as seen at the extension's last start. */
@@ -122,6 +124,7 @@ final class ServerlessLikeExtension implements ExtensionMain {
         PublishPacket publish = input.getPublishPacket();
         publishes.accept(new PublishRecord(Instant.now(), input.getClientInformation().getClientId(),
                 publish.getTopic(), publish.getQos().getQosNumber()));
+        hold.intercept(input, output);
     }
 
     private static Transport transport(Listener listener) {

@@ -24,7 +24,10 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import serverless.harness.Broker;
+import serverless.harness.TestBed;
 import serverless.harness.TestBedExtension;
 
 /**
@@ -33,6 +36,7 @@ import serverless.harness.TestBedExtension;
  * them succeed. Connect and round-trip times are printed with the test output.
  */
 @ExtendWith(TestBedExtension.class)
+@ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(120)
 class LoadIT {
 

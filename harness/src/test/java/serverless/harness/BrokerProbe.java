@@ -1,0 +1,178 @@
+package serverless.harness;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import serverless.harness.Broker.Capability;
+
+/**
+ * Finds out what a broker really refuses, before the suite expects it to: a TLS handshake without SNI,
+ * one with another name as SNI, one to its IP address checked against its certificate, and a WebSocket
+ * upgrade on a wrong path. Serverless refuses all four; a self-hosted broker may refuse none, and is not
+ * broken for that. A fault case whose refusal the broker does not make is then skipped with the finding as
+ * its reason, never failed and never passed.
+ *
+ * <p>Each probe is one connection with the broker's own trust (its CA file, or the JDK's trust store); no
+ * credentials and no MQTT go over it.
+ */
+final class BrokerProbe {
+
+    /** A wrong path to ask for: EMQX and Serverless answer it with HTTP 404. */
+    static final String WRONG_WEBSOCKET_PATH = "/wrong";
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    /** What one probe found: whether the broker refused, and what it did, in words for a skip reason. */
+    record Finding(boolean refused, String observed) {
+    }
+
+    private BrokerProbe() {
+    }
+
+    /** Probes the four refusals; the result has a finding for each refusal capability. */
+    static Map<Capability, Finding> probe(Broker broker) {
+        SSLContext context = trusting(broker.caFile());
+        String address = broker.ipAddress();
+        Map<Capability, Finding> found = new EnumMap<>(Capability.class);
+        found.put(Capability.REFUSES_MISSING_SNI, handshake(context, address, broker.tlsPort(), Optional.empty(), null,
+                "a TLS handshake without SNI"));
+        found.put(Capability.REFUSES_WRONG_SNI, handshake(context, address, broker.tlsPort(),
+                Optional.of(TestBed.OTHER_HOST), null, "a TLS handshake with SNI " + TestBed.OTHER_HOST));
+        found.put(Capability.REFUSES_IP_ADDRESS, handshake(context, address, broker.tlsPort(), Optional.empty(), address,
+                "a TLS connection to " + address + ", checked against the certificate"));
+        found.put(Capability.REFUSES_WRONG_WEBSOCKET_PATH, webSocketPath(context, broker));
+        return found;
+    }
+
+    /** One line per finding, for the run's output. */
+    static String describe(Map<Capability, Finding> findings) {
+        StringBuilder text = new StringBuilder();
+        findings.forEach((capability, finding) -> text.append("\n[harness]   ")
+                .append(finding.refused() ? "refuses " : "does not refuse ").append(finding.observed()));
+        return text.toString();
+    }
+
+    /**
+     * A handshake to {@code address}, sending {@code sni} (none when empty); with {@code verifiedName}, the
+     * certificate must name it. Refused: the server closed or broke off the handshake, or (with a name to
+     * verify) the certificate did not name it. Not refused: the handshake completed.
+     */
+    private static Finding handshake(SSLContext context, String address, int port, Optional<String> sni,
+            String verifiedName, String what) {
+        try (Socket plain = connect(address, port);
+             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, sni.orElse(address), port, true)) {
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setServerNames(sni.<List<javax.net.ssl.SNIServerName>>map(name -> List.of(new SNIHostName(name)))
+                    .orElse(List.of()));
+            if (verifiedName != null) {
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            }
+            tls.setSSLParameters(parameters);
+            tls.startHandshake();
+            return new Finding(false, what + " (the handshake completed)");
+        } catch (SSLHandshakeException e) {
+            if (verifiedName == null && hasCause(e, CertificateException.class)) {
+                // The server went on and presented a certificate; this client's trust refused it, not the server.
+                return new Finding(false, what + " (the server answered with a certificate: " + e.getMessage() + ")");
+            }
+            return new Finding(true, what + " (" + e.getMessage() + ")");
+        } catch (SocketTimeoutException e) {
+            return new Finding(false, what + " (no answer within " + TIMEOUT.toSeconds() + " s, no refusal either)");
+        } catch (IOException e) {
+            return new Finding(true, what + " (the connection was closed: " + e + ")");
+        }
+    }
+
+    /** Refused: the upgrade on a wrong path got HTTP 404, as EMQX answers it. Anything else is not that refusal. */
+    private static Finding webSocketPath(SSLContext context, Broker broker) {
+        String what = "a WebSocket upgrade on " + WRONG_WEBSOCKET_PATH + " with HTTP 404";
+        try (Socket plain = connect(broker.ipAddress(), broker.wssPort());
+             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, broker.host(), broker.wssPort(), true)) {
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName(broker.host())));
+            tls.setSSLParameters(parameters);
+            tls.getOutputStream().write(("GET " + WRONG_WEBSOCKET_PATH + " HTTP/1.1\r\n"
+                    + "Host: " + broker.host() + ":" + broker.wssPort() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: mqtt\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(ISO_8859_1));
+            tls.getOutputStream().flush();
+            String status = statusLine(tls.getInputStream());
+            return new Finding(status.startsWith("HTTP/1.1 404"), what + " (it answered: "
+                    + (status.isEmpty() ? "nothing, and closed" : status) + ")");
+        } catch (SocketTimeoutException e) {
+            return new Finding(false, what + " (no answer within " + TIMEOUT.toSeconds() + " s)");
+        } catch (IOException e) {
+            return new Finding(false, what + " (the connection failed: " + e + ")");
+        }
+    }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String statusLine(InputStream in) throws IOException {
+        String line = new BufferedReader(new InputStreamReader(in, ISO_8859_1)).readLine();
+        return line == null ? "" : line.trim();
+    }
+
+    private static Socket connect(String address, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(address, port), (int) TIMEOUT.toMillis());
+        socket.setSoTimeout((int) TIMEOUT.toMillis());
+        return socket;
+    }
+
+    /** Trusts what the examples trust: the broker's CA file, or the JDK's default trust store. */
+    private static SSLContext trusting(Optional<Path> caFile) {
+        try {
+            KeyStore trusted = null;
+            if (caFile.isPresent()) {
+                trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+                trusted.load(null, null);
+                try (InputStream in = Files.newInputStream(caFile.get())) {
+                    int i = 0;
+                    for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                        trusted.setCertificateEntry("ca-" + i++, (X509Certificate) certificate);
+                    }
+                }
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust " + caFile.map(Path::toString).orElse("the JDK trust store")
+                    + " for probing the broker: " + e.getMessage(), e);
+        }
+    }
+}

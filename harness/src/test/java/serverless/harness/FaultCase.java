@@ -1,0 +1,43 @@
+package serverless.harness;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Locale;
+
+/**
+ * One fault injected into one example's run against one broker, and what must come of it: the example ends
+ * within the fault's bound, with its exit code and exactly one line that names the problem. Skipped, with
+ * the reason, when the broker cannot show the fault (it does not make that refusal, or is not ours to break).
+ */
+final class FaultCase {
+
+    private FaultCase() {
+    }
+
+    static void check(Example example, Fault fault, Broker broker, TestBed bed, String namePrefix) {
+        fault.needs().ifPresent(capability -> assumeTrue(broker.can(capability),
+                () -> fault + " is not injected: " + broker.lacks(capability)));
+        ExampleRun run = ExampleRun.of(example, broker, namePrefix + fault.name().toLowerCase(Locale.ROOT) + "-"
+                + example.name().toLowerCase(Locale.ROOT));
+        fault.injectInto(run, bed);
+
+        RunResult result = run.execute();
+
+        String line = result.stderr().toLowerCase(Locale.ROOT);
+        assertAll(result.transcript(),
+                () -> assertFalse(result.timedOut(), "the example hung"),
+                () -> assertTrue(result.duration().compareTo(fault.bound()) < 0, "took longer than " + fault.bound()),
+                () -> assertEquals(fault.exitCode(), result.exitCode(), "exit code"),
+                () -> assertEquals(1, result.stderrLines().size(), "exactly one line on standard error"),
+                () -> assertTrue(result.stderr().startsWith("ERROR: "), "the line starts with ERROR:"),
+                () -> fault.phrases().forEach(phrase -> assertTrue(line.contains(phrase.toLowerCase(Locale.ROOT)),
+                        "the line says: " + phrase)),
+                () -> assertFalse(result.stdout().contains("Received"), "no message may arrive"),
+                () -> assertFalse(result.stdout().contains(broker.password()) || result.stderr().contains(broker.password()),
+                        "the password must never be printed"));
+    }
+}
