@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ final class ExternalBroker implements Broker {
             throw new IllegalStateException("-Dbroker=external: MQTT_CA_FILE=" + file + " cannot be read");
         });
         String host = env.get("MQTT_HOST").trim();
-        this.ipAddress = resolve(host);
+        this.ipAddress = hostsFile.map(file -> addressIn(file, host)).orElseGet(() -> resolve(host));
         this.nameWithoutSni = hostsFile.isPresent() ? "localhost" : NAME_WITHOUT_SNI;
         this.endpoint = new Endpoint(host, port(env, "MQTT_PORT", 8883),
                 port(env, "MQTT_WS_PORT", 8084), value(env, "MQTT_WS_PATH").orElse("/mqtt"), caFile,
@@ -95,6 +96,18 @@ final class ExternalBroker implements Broker {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("-Dbroker=external: MQTT_HOST=" + host + " could not be resolved from"
                     + " this machine: check its spelling (the deployment's address from the console) and DNS");
+        }
+    }
+
+    /** The address a hosts file gives {@code host}: the suite's own test of this mode, without DNS. */
+    private static String addressIn(Path hostsFile, String host) {
+        try {
+            return Files.readAllLines(hostsFile).stream().map(line -> line.trim().split("\\s+"))
+                    .filter(fields -> fields.length > 1 && Arrays.asList(fields).subList(1, fields.length).contains(host))
+                    .map(fields -> fields[0]).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(hostsFile + " does not name " + host));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + hostsFile, e);
         }
     }
 

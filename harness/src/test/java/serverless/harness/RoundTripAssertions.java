@@ -16,9 +16,13 @@ final class RoundTripAssertions {
     private RoundTripAssertions() {
     }
 
-    /** Exit 0, the contract's lines in order with every message back, and no password anywhere. */
+    /**
+     * Exit 0, the contract's lines in order with every message back, nothing on standard error (no library
+     * log, no JVM warning: on Java 25 Netty 4.1 would print four about sun.misc.Unsafe), and no password anywhere.
+     */
     static void assertCompleteRoundTrip(RunResult result, ExampleRun run, Broker broker, int messages) {
         assertEquals(0, result.exitCode(), result::transcript);
+        assertEquals("", result.stderr(), () -> "nothing on standard error: " + result.transcript());
         String topic = Pattern.quote(run.topic());
         assertLinesMatch(List.of(
                 "Connecting to (ssl|wss)://" + Pattern.quote(broker.host()) + ":\\d+(/\\S*)? as "
