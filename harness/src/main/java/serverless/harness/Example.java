@@ -34,10 +34,13 @@ public enum Example {
         return transport;
     }
 
+    /** The client library and MQTT version, e.g. {@code Paho, MQTT 3.1.1}. */
+    public String stack() {
+        return stack;
+    }
+
     @Override
     public String toString() {
-        String mainClass = program.mainClass();
-        return program.module() + " " + mainClass.substring(mainClass.lastIndexOf('.') + 1)
-                + " (" + stack + ", " + transport + ")";
+        return program.module() + " " + program.simpleName() + " (" + stack + ", " + transport + ")";
     }
 }
