@@ -71,25 +71,17 @@ final class ClassDataArchives {
 
     private Optional<Path> archive(JavaProgram program) {
         Path file = directory.resolve(program.module() + "-" + program.mainClass() + ".jsa");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_OPTIONS);
-        command.add("-XX:ArchiveClassesAtExit=" + file);
-        command.add("-Xlog:cds=off");
-        command.add("-Xlog:cds+dynamic=off");
-        command.add("-cp");
-        command.add(program.jar().toString());
-        command.add(program.mainClass());
+        List<String> options = new ArrayList<>(JVM_OPTIONS);
+        options.add("-XX:ArchiveClassesAtExit=" + file);
+        options.add("-Xlog:cds=off");
+        options.add("-Xlog:cds+dynamic=off");
         try {
             Files.createDirectories(directory);
             String port = String.valueOf(closedPort());
-            ProcessBuilder builder = new ProcessBuilder(command)
+            ProcessBuilder builder = program.processBuilder(options, Map.of("MQTT_HOST", "localhost",
+                            "MQTT_PORT", port, "MQTT_WS_PORT", port, "MQTT_USERNAME", "archive", "MQTT_PASSWORD", "archive"))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().keySet().removeIf(name -> name.startsWith("MQTT_")
-                    || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
-            builder.environment().putAll(Map.of("MQTT_HOST", "localhost", "MQTT_PORT", port, "MQTT_WS_PORT", port,
-                    "MQTT_USERNAME", "archive", "MQTT_PASSWORD", "archive"));
             Process process = builder.start();
             if (!process.waitFor(ARCHIVING_BOUND_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

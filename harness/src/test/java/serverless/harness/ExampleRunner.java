@@ -47,30 +47,21 @@ public final class ExampleRunner {
     /** Starts the program and returns at once, for tests that act on the broker while it runs. */
     public static Running start(JavaProgram program, Map<String, String> env, List<String> jvmOptions,
             Broker broker, String runName) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ClassDataArchives.JVM_OPTIONS);
-        command.addAll(classData.optionsFor(program));
+        List<String> options = new ArrayList<>(ClassDataArchives.JVM_OPTIONS);
+        options.addAll(classData.optionsFor(program));
         // Resolve the test deployment's host name to this machine without touching /etc/hosts, so the
         // example sends it as SNI and checks it against the certificate exactly as with a real deployment.
-        broker.hostsFile().ifPresent(hosts -> command.add("-Djdk.net.hosts.file=" + hosts));
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(program.jar().toString());
-        command.add(program.mainClass());
-
+        broker.hostsFile().ifPresent(hosts -> options.add("-Djdk.net.hosts.file=" + hosts));
+        options.addAll(jvmOptions);
         try {
             Files.createDirectories(RUN_LOGS);
             String safeName = runName.replaceAll("[^A-Za-z0-9._-]+", "_");
             Path stdout = RUN_LOGS.resolve(safeName + ".out");
             Path stderr = RUN_LOGS.resolve(safeName + ".err");
-            ProcessBuilder builder = new ProcessBuilder(command)
+            // Only what the test sets: nothing from the developer's own MQTT_* or JAVA_TOOL_OPTIONS.
+            ProcessBuilder builder = program.processBuilder(options, env)
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile());
-            // Only what the test sets: nothing from the developer's own MQTT_* or JAVA_TOOL_OPTIONS.
-            builder.environment().keySet().removeIf(name -> name.startsWith("MQTT_")
-                    || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
-            builder.environment().putAll(env);
             return new Running(builder.start(), System.nanoTime(), stdout, stderr);
         } catch (IOException e) {
             throw new IllegalStateException("could not run " + program, e);
