@@ -25,6 +25,8 @@ public final class HiveMqExample {
     private static final long SESSION_EXPIRY_SECONDS = 300;
 
     public static void main(String[] args) {
+        // Before the client loads Netty: no "sun.misc.Unsafe" warnings on Java 24+ (see NettyUnsafe).
+        NettyUnsafe.avoidOnJava24AndNewer();
         ExampleSettings settings = null;
         try {
             settings = ExampleSettings.fromEnvironment("hivemq-example");

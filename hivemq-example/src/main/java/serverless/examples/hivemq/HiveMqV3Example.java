@@ -20,6 +20,8 @@ public final class HiveMqV3Example {
     private static final int MAX_IN_FLIGHT = 100;
 
     public static void main(String[] args) {
+        // Before the client loads Netty: no "sun.misc.Unsafe" warnings on Java 24+ (see NettyUnsafe).
+        NettyUnsafe.avoidOnJava24AndNewer();
         ExampleSettings settings = null;
         try {
             settings = ExampleSettings.fromEnvironment("hivemq-v3-example");

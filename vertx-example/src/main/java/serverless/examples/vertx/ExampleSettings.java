@@ -1,5 +1,7 @@
 package serverless.examples.vertx;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,24 +25,23 @@ record ExampleSettings(
         int messages) {
 
     static final int DEFAULT_TLS_PORT = 8883;
+    /** MQTT 3.1.1 and 5 encode a topic name's length in two bytes. */
+    static final int MAX_TOPIC_BYTES = 65535;
 
     /** Reads the settings; a missing or malformed variable ends in a {@link SettingsException} naming it. */
     static ExampleSettings fromEnvironment(String module) {
         Map<String, String> env = System.getenv();
-        String host = required(env, "MQTT_HOST",
-                "your deployment's address from the console, e.g. xxxxxxxx.ala.us-east-1.emqxsl.com");
+        // The domain name alone: a pasted URL (scheme, port, path) is refused with what to set instead.
+        String host = HostSetting.domainOnly(required(env, "MQTT_HOST",
+                "your deployment's address from the console, e.g. xxxxxxxx.ala.us-east-1.emqxsl.com"));
         int port = port(env, DEFAULT_TLS_PORT);
         String username = required(env, "MQTT_USERNAME", "a user from the deployment's Authentication page");
         String password = required(env, "MQTT_PASSWORD", "that user's password");
-        Optional<Path> caFile = optional(env, "MQTT_CA_FILE").map(Path::of);
-        if (caFile.isPresent() && !Files.isReadable(caFile.get())) {
-            throw new SettingsException("MQTT_CA_FILE=" + caFile.get() + " cannot be read"
-                    + ": give the path of the deployment's CA file (emqxsl-ca.crt, PEM), or unset it to use"
-                    + " the JDK's default trust store");
-        }
+        Optional<Path> caFile = caFile(env);
         String clientId = optional(env, "MQTT_CLIENT_ID")
                 .orElse(module + "-" + UUID.randomUUID().toString().substring(0, 8));
-        String topic = optional(env, "MQTT_TOPIC").orElse("serverless-examples/" + clientId);
+        String topic = optional(env, "MQTT_TOPIC").map(ExampleSettings::checkTopic)
+                .orElse("serverless-examples/" + clientId);
         int messages = messages(env);
         return new ExampleSettings(host, port, username, password, caFile, topic, clientId, messages);
     }
@@ -64,6 +65,45 @@ record ExampleSettings(
 
     private static Optional<String> optional(Map<String, String> env, String name) {
         return Optional.ofNullable(env.get(name)).map(String::trim).filter(value -> !value.isEmpty());
+    }
+
+    /** MQTT_CA_FILE: a readable file; a directory is named as such, since it would pass for readable. */
+    private static Optional<Path> caFile(Map<String, String> env) {
+        Optional<Path> caFile = optional(env, "MQTT_CA_FILE").map(Path::of);
+        if (caFile.isPresent() && Files.isDirectory(caFile.get())) {
+            throw new SettingsException("MQTT_CA_FILE=" + caFile.get() + " is a directory"
+                    + ": give the path of the CA file itself (emqxsl-ca.crt, PEM), or unset it to use"
+                    + " the JDK's default trust store");
+        }
+        if (caFile.isPresent() && !Files.isReadable(caFile.get())) {
+            throw new SettingsException("MQTT_CA_FILE=" + caFile.get() + " cannot be read"
+                    + ": give the path of the deployment's CA file (emqxsl-ca.crt, PEM), or unset it to use"
+                    + " the JDK's default trust store");
+        }
+        return caFile;
+    }
+
+    /**
+     * MQTT_TOPIC is where the example publishes, so it must be a valid topic name: no wildcard (those are for
+     * subscribing), no U+0000, at most 65535 bytes in UTF-8. Checked here because the clients otherwise throw
+     * an IllegalArgumentException deep inside publish or subscribe. The value is not echoed: it may be huge.
+     */
+    private static String checkTopic(String topic) {
+        int bytes = topic.getBytes(UTF_8).length;
+        if (bytes > MAX_TOPIC_BYTES) {
+            throw new SettingsException("MQTT_TOPIC is " + bytes + " bytes long in UTF-8, and MQTT allows at most "
+                    + MAX_TOPIC_BYTES + ": set a shorter topic, e.g. MQTT_TOPIC=serverless-examples/test, or unset it");
+        }
+        if (topic.indexOf('\0') >= 0) {
+            throw new SettingsException("MQTT_TOPIC contains the character U+0000, which MQTT does not allow in a"
+                    + " topic: set a plain topic name, e.g. MQTT_TOPIC=serverless-examples/test, or unset it");
+        }
+        if (topic.contains("+") || topic.contains("#")) {
+            throw new SettingsException("MQTT_TOPIC contains the wildcard " + (topic.contains("#") ? "'#'" : "'+'")
+                    + ": the example publishes to this topic, so it must be a plain topic name without + or #"
+                    + ", e.g. MQTT_TOPIC=serverless-examples/test (wildcards are for subscribing)");
+        }
+        return topic;
     }
 
     private static int port(Map<String, String> env, int defaultPort) {
