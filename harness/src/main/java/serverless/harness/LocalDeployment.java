@@ -1,17 +1,15 @@
 package serverless.harness;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import serverless.harness.broker.EmbeddedBroker;
+import serverless.harness.broker.Folders;
 import serverless.harness.pki.TestPki;
 
 /**
@@ -63,7 +61,7 @@ public final class LocalDeployment implements AutoCloseable {
             return new LocalDeployment(folder, pki, hostsFile, password, broker);
         } catch (IOException | RuntimeException e) {
             try {
-                deleteRecursively(folder);
+                Folders.deleteRecursively(folder);
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup); // why it did not start matters more
             }
@@ -107,7 +105,7 @@ public final class LocalDeployment implements AutoCloseable {
         try {
             broker.close();
         } finally {
-            deleteRecursively(folder);
+            Folders.deleteRecursively(folder);
         }
     }
 
@@ -115,15 +113,5 @@ public final class LocalDeployment implements AutoCloseable {
         byte[] bytes = new byte[15];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static void deleteRecursively(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

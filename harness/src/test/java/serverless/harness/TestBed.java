@@ -1,19 +1,17 @@
 package serverless.harness;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.TestAbortedException;
+import serverless.harness.broker.Folders;
 import serverless.harness.pki.TestPki;
 
 /**
@@ -174,24 +172,12 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
         if (localBroker != null) {
             localBroker.close();
         }
-        deleteRecursively(directory);
+        Folders.deleteRecursively(directory);
     }
 
     static String randomSecret() {
         byte[] bytes = new byte[12];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }

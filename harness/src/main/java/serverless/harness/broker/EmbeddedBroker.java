@@ -4,7 +4,6 @@ import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.client.parameter.ListenerType;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import serverless.harness.broker.ServerlessLikeExtension.ListenerInfo;
 import serverless.harness.pki.TestPki;
 
@@ -107,7 +104,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 if (broker != null) {
                     broker.close();
                 } else {
-                    deleteRecursively(folder);
+                    Folders.deleteRecursively(folder);
                 }
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup); // the reason it did not start matters more
@@ -225,7 +222,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         try {
             stopHiveMq();
         } finally {
-            deleteRecursively(folder);
+            Folders.deleteRecursively(folder);
         }
     }
 
@@ -434,18 +431,5 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private static String xml(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete the broker's folder " + root, e);
-        }
     }
 }
