@@ -102,9 +102,10 @@ public final class EmbeddedBroker implements AutoCloseable {
             broker.tlsFront = SniFront.start(Transport.TCP, deploymentHost,
                     new InetSocketAddress(LOOPBACK, broker.internalTlsPort), SniFront.DEFAULT_HELLO_TIMEOUT,
                     broker.refusals::add);
-            broker.wssFront = SniFront.start(Transport.WEBSOCKET, deploymentHost,
-                    new InetSocketAddress(LOOPBACK, broker.internalWssPort), SniFront.DEFAULT_HELLO_TIMEOUT,
-                    broker.refusals::add);
+            broker.wssFront = SniFront.startWebSocket(deploymentHost,
+                    new InetSocketAddress(LOOPBACK, broker.internalWssPort), WS_PATH,
+                    FrontTls.of(pki.serverKeyStore(), pki.keyStorePassword(), pki.caCertificate(), tlsProtocols),
+                    SniFront.DEFAULT_HELLO_TIMEOUT, broker.refusals::add);
             broker.startupTime = Duration.ofNanos(System.nanoTime() - started);
             return broker;
         } catch (IOException | RuntimeException e) {

@@ -217,32 +217,69 @@ class EmbeddedBrokerTest {
         assertTrue(broker.connections().stream().noneMatch(c -> c.clientId().equals(clientId)));
     }
 
-    @Test
-    void webSocketOnMqttPathWorks() throws Exception {
+    @ParameterizedTest(name = "client offers {0}")
+    @CsvSource({"TLS, TLSv1.3", "TLSv1.2, TLSv1.2"})
+    void webSocketOnMqttPathWorksAndTheBrokerSeesTheClientsSniAndTlsVersion(String offered, String agreed)
+            throws Exception {
+        // The WebSocket front terminates TLS to check the path; its own leg to HiveMQ repeats the client's.
         String clientId = unique("wss");
+        String topic = "harness-test/" + clientId;
+        List<String> received = new CopyOnWriteArrayList<>();
         MqttClient client = client("wss://" + HOST + ":" + broker.wssPort() + "/mqtt", clientId);
+        MqttConnectOptions options = options(USER, PASSWORD);
+        options.setSocketFactory(TestTls.trusting(ca, offered).getSocketFactory());
         try {
-            client.connect(options(USER, PASSWORD));
-            assertTrue(client.isConnected());
+            client.connect(options);
+            client.subscribe(topic, 1, (t, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+            client.publish(topic, "over wss".getBytes(StandardCharsets.UTF_8), 1, false);
+            await().atMost(WAIT).until(() -> received.contains("over wss"));
         } finally {
             close(client);
         }
         ConnectionRecord connection = onlyConnectionOf(clientId);
         assertEquals(Transport.WEBSOCKET, connection.transport());
         assertEquals(HOST, connection.sniHostname());
+        assertEquals(agreed, connection.tlsProtocol());
         assertTrue(connection.accepted());
     }
 
     @Test
-    void webSocketOnAnotherPathFails() {
+    void webSocketOnAnotherPathFailsAtOnce() {
         String clientId = unique("wss-wrong-path");
         MqttClient client = client("wss://" + HOST + ":" + broker.wssPort() + "/wrong", clientId);
+        long started = System.nanoTime();
         try {
-            assertThrows(MqttException.class, () -> client.connect(options(USER, PASSWORD)));
+            MqttException refused = assertThrows(MqttException.class, () -> client.connect(options(USER, PASSWORD)));
+            // Paho's words for an upgrade answered with anything but 101; the examples look for them.
+            assertTrue(TestTls.chain(refused).contains("WebSocket Response header"), TestTls.chain(refused));
         } finally {
             close(client);
         }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "took " + took + " (Paho's own timeout is 5 s)");
         assertTrue(broker.connections().stream().noneMatch(c -> c.clientId().equals(clientId)));
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(broker.refusedHandshakes().stream().anyMatch(r ->
+                r.reason() == Reason.WRONG_WEBSOCKET_PATH && r.sniHostname().equals(HOST)
+                        && r.transport() == Transport.WEBSOCKET),
+                () -> "no WRONG_WEBSOCKET_PATH refusal in " + broker.refusedHandshakes()));
+    }
+
+    @Test
+    void aWrongWebSocketPathGetsHttp404WithinASecond() throws Exception {
+        try (SSLSocket socket = TestTls.handshake(ca, HOST, broker.wssPort(), null, true)) {
+            socket.setTcpNoDelay(true); // so that the time below is the front's, not Nagle's
+            long sent = System.nanoTime();
+            socket.getOutputStream().write(("GET /wrong HTTP/1.1\r\nHost: " + HOST + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] answer = socket.getInputStream().readAllBytes(); // up to the close that follows the answer
+            Duration took = Duration.ofNanos(System.nanoTime() - sent);
+            System.out.println("[EmbeddedBrokerTest] 404 and close after " + took.toNanos() / 1_000 + " µs");
+            String text = new String(answer, StandardCharsets.ISO_8859_1);
+            assertTrue(text.startsWith("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n"), text);
+            assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "took " + took);
+        }
     }
 
     @Test
