@@ -95,8 +95,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             broker = new EmbeddedBroker(deploymentHost, users, folder);
             broker.writeConfiguration(pki);
             broker.startHiveMq();
-            broker.serverlessPorts.startFronts(broker);
-            broker.tls12Ports.startFronts(broker);
+            broker.serverlessPorts.startFronts(broker, pki);
+            broker.tls12Ports.startFronts(broker, pki);
             broker.startupTime = Duration.ofNanos(System.nanoTime() - started);
             return broker;
         } catch (IOException | RuntimeException e) {
@@ -249,17 +249,20 @@ public final class EmbeddedBroker implements AutoCloseable {
             return transport.listenerName() + nameSuffix;
         }
 
-        void startFronts(EmbeddedBroker broker) {
+        void startFronts(EmbeddedBroker broker, TestPki pki) throws IOException {
             tlsFront = SniFront.start(Transport.TCP, broker.host,
                     new InetSocketAddress(LOOPBACK, internalTlsPort), SniFront.DEFAULT_HELLO_TIMEOUT,
                     broker.refusals::add);
-            wssFront = SniFront.start(Transport.WEBSOCKET, broker.host,
-                    new InetSocketAddress(LOOPBACK, internalWssPort), SniFront.DEFAULT_HELLO_TIMEOUT,
-                    broker.refusals::add);
+            // The WSS front terminates TLS itself, so that it can answer a wrong path with HTTP 404 as EMQX does.
+            wssFront = SniFront.startWebSocket(broker.host,
+                    new InetSocketAddress(LOOPBACK, internalWssPort), WS_PATH,
+                    FrontTls.of(pki.serverKeyStore(), pki.keyStorePassword(), pki.caCertificate(), tlsProtocols),
+                    SniFront.DEFAULT_HELLO_TIMEOUT, broker.refusals::add);
         }
 
         void dropConnections() {
-            // TODO wire SniFront.dropConnections()
+            tlsFront.dropConnections();
+            wssFront.dropConnections();
         }
 
         void closeFronts() {

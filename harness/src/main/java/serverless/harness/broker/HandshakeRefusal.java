@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * A connection the SNI front closed before any MQTT, the way Serverless refuses a TLS handshake without
- * the deployment's host name as SNI. The client sees its TLS handshake closed by the server.
+ * the deployment's host name as SNI. The client sees its TLS handshake closed by the server; for
+ * {@link Reason#WRONG_WEBSOCKET_PATH}, an HTTP 404 after the handshake.
  *
  * @param time when it was refused
  * @param transport the public port it came to
@@ -27,6 +28,11 @@ public record HandshakeRefusal(Instant time, Transport transport, InetSocketAddr
         /** No complete ClientHello within the bound. */
         TIMEOUT,
         /** The SNI was right but the broker behind the front did not accept the connection (stopped or restarting). */
-        BROKER_UNAVAILABLE
+        BROKER_UNAVAILABLE,
+        /**
+         * WebSocket port only, after the TLS handshake: an HTTP request for a path other than {@code /mqtt},
+         * answered with HTTP 404 and closed, as EMQX answers it.
+         */
+        WRONG_WEBSOCKET_PATH
     }
 }

@@ -3,15 +3,15 @@ package serverless.harness.broker;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -20,6 +20,7 @@ import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.UncheckedIOException;
@@ -40,6 +41,11 @@ import serverless.harness.broker.HandshakeRefusal.Reason;
  * front only reads the ClientHello (Netty's {@link AbstractSniHandler} parses it), then either closes the
  * connection (no SNI, another name, not TLS, nothing within the bound) or connects to the backend, forwards
  * the ClientHello it buffered and relays both ways until either side closes. Listens on 127.0.0.1 only.
+ *
+ * <p>The WebSocket front ({@link #startWebSocket}) must also answer a wrong WebSocket path with HTTP 404, as
+ * EMQX does, which needs the request in clear: after the same SNI check it terminates TLS itself and hands
+ * the connection to a {@link WebSocketPathGate}, which either answers 404 or goes on to the broker over a TLS
+ * leg that repeats the client's handshake, so the broker still sees the client's SNI and TLS version.
  */
 public final class SniFront implements AutoCloseable {
 
@@ -51,16 +57,23 @@ public final class SniFront implements AutoCloseable {
     private final InetSocketAddress backend;
     private final Duration helloTimeout;
     private final Consumer<HandshakeRefusal> refusals;
+    private final String webSocketPath; // null: a byte relay (the TCP front)
+    private final FrontTls webSocketTls;
+    /** Every open client connection and every connection to the backend, for {@link #dropConnections()}. */
+    private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup backends = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final EventLoopGroup group;
     private final Channel serverChannel;
 
     private SniFront(Transport transport, String expectedHost, InetSocketAddress backend, Duration helloTimeout,
-            Consumer<HandshakeRefusal> refusals) {
+            Consumer<HandshakeRefusal> refusals, String webSocketPath, FrontTls webSocketTls) {
         this.transport = transport;
         this.expectedHost = expectedHost;
         this.backend = backend;
         this.helloTimeout = helloTimeout;
         this.refusals = refusals;
+        this.webSocketPath = webSocketPath;
+        this.webSocketTls = webSocketTls;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("sni-front-" + transport.listenerName(), true));
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
@@ -69,6 +82,7 @@ public final class SniFront implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        clients.add(channel);
                         channel.pipeline().addLast(new SniGate());
                     }
                 })
@@ -84,16 +98,40 @@ public final class SniFront implements AutoCloseable {
 
     /**
      * Starts a front on a free port of 127.0.0.1 that lets through only TLS connections whose SNI is
-     * {@code expectedHost} (case-insensitive), to {@code backend}; every refusal is reported to {@code refusals}.
+     * {@code expectedHost} (case-insensitive), to {@code backend}, bytes untouched; every refusal is reported
+     * to {@code refusals}. {@code transport} only labels the refusals.
      */
     public static SniFront start(Transport transport, String expectedHost, InetSocketAddress backend,
             Duration helloTimeout, Consumer<HandshakeRefusal> refusals) {
-        return new SniFront(transport, expectedHost, backend, helloTimeout, refusals);
+        return new SniFront(transport, expectedHost, backend, helloTimeout, refusals, null, null);
+    }
+
+    /**
+     * Starts the WebSocket front: the same SNI check, then TLS with {@code tls} and a request on any path but
+     * {@code webSocketPath} answered with HTTP 404 (refusal {@link Reason#WRONG_WEBSOCKET_PATH}); the rest goes
+     * on to {@code backend}, the broker's internal TLS WebSocket listener. {@code helloTimeout} bounds the
+     * ClientHello, and then the TLS handshake and request head together.
+     */
+    public static SniFront startWebSocket(String expectedHost, InetSocketAddress backend, String webSocketPath,
+            FrontTls tls, Duration helloTimeout, Consumer<HandshakeRefusal> refusals) {
+        return new SniFront(Transport.WEBSOCKET, expectedHost, backend, helloTimeout, refusals, webSocketPath, tls);
     }
 
     /** The public port, on 127.0.0.1. */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /**
+     * Closes every client connection and every connection to the backend at once, and returns when they are
+     * closed; keeps listening. Returns how many client connections were open.
+     */
+    public int dropConnections() {
+        int open = clients.size();
+        ChannelGroupFuture clientsClosed = clients.close();
+        backends.close().awaitUninterruptibly();
+        clientsClosed.awaitUninterruptibly();
+        return open;
     }
 
     /** Stops listening and closes every connection, at once. */
@@ -143,6 +181,7 @@ public final class SniFront implements AutoCloseable {
                     .connect(backend)
                     .addListener((ChannelFuture f) -> {
                         if (f.isSuccess()) {
+                            backends.add(f.channel());
                             connected.setSuccess(f.channel());
                         } else {
                             connected.setFailure(f.cause());
@@ -168,8 +207,16 @@ public final class SniFront implements AutoCloseable {
             }
             decide();
             // Replacing a decoder hands the bytes it buffered (the ClientHello) to its replacement.
-            ctx.pipeline().replace(this, "relay", new Relay(backendChannel));
-            backendChannel.config().setAutoRead(true);
+            if (webSocketTls == null) {
+                ctx.pipeline().replace(this, "relay", new Relay(backendChannel));
+                backendChannel.config().setAutoRead(true);
+            } else {
+                InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+                ctx.pipeline().addAfter(ctx.name(), "websocket-path-gate", new WebSocketPathGate(backendChannel,
+                        webSocketTls, webSocketPath, sni, helloTimeout, () -> refusals.accept(new HandshakeRefusal(
+                                Instant.now(), transport, client, sni, Reason.WRONG_WEBSOCKET_PATH))));
+                ctx.pipeline().replace(this, "tls", webSocketTls.serverHandler(ctx.alloc()));
+            }
         }
 
         @Override
@@ -210,38 +257,6 @@ public final class SniFront implements AutoCloseable {
     private static final class Refused extends Exception {
         Refused() {
             super(null, null, false, false);
-        }
-    }
-
-    /** Copies bytes to the peer channel; closes the peer when this side closes; reads no faster than the peer writes. */
-    private static final class Relay extends ChannelInboundHandlerAdapter {
-
-        private final Channel peer;
-
-        Relay(Channel peer) {
-            this.peer = peer;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            peer.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            peer.config().setAutoRead(ctx.channel().isWritable());
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (peer.isActive()) {
-                peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close(); // a reset by either side ends the relay; nothing to log
         }
     }
 }

@@ -217,32 +217,69 @@ class EmbeddedBrokerTest {
         assertTrue(broker.connections().stream().noneMatch(c -> c.clientId().equals(clientId)));
     }
 
-    @Test
-    void webSocketOnMqttPathWorks() throws Exception {
+    @ParameterizedTest(name = "client offers {0}")
+    @CsvSource({"TLS, TLSv1.3", "TLSv1.2, TLSv1.2"})
+    void webSocketOnMqttPathWorksAndTheBrokerSeesTheClientsSniAndTlsVersion(String offered, String agreed)
+            throws Exception {
+        // The WebSocket front terminates TLS to check the path; its own leg to HiveMQ repeats the client's.
         String clientId = unique("wss");
+        String topic = "harness-test/" + clientId;
+        List<String> received = new CopyOnWriteArrayList<>();
         MqttClient client = client("wss://" + HOST + ":" + broker.wssPort() + "/mqtt", clientId);
+        MqttConnectOptions options = options(USER, PASSWORD);
+        options.setSocketFactory(TestTls.trusting(ca, offered).getSocketFactory());
         try {
-            client.connect(options(USER, PASSWORD));
-            assertTrue(client.isConnected());
+            client.connect(options);
+            client.subscribe(topic, 1, (t, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+            client.publish(topic, "over wss".getBytes(StandardCharsets.UTF_8), 1, false);
+            await().atMost(WAIT).until(() -> received.contains("over wss"));
         } finally {
             close(client);
         }
         ConnectionRecord connection = onlyConnectionOf(clientId);
         assertEquals(Transport.WEBSOCKET, connection.transport());
         assertEquals(HOST, connection.sniHostname());
+        assertEquals(agreed, connection.tlsProtocol());
         assertTrue(connection.accepted());
     }
 
     @Test
-    void webSocketOnAnotherPathFails() {
+    void webSocketOnAnotherPathFailsAtOnce() {
         String clientId = unique("wss-wrong-path");
         MqttClient client = client("wss://" + HOST + ":" + broker.wssPort() + "/wrong", clientId);
+        long started = System.nanoTime();
         try {
-            assertThrows(MqttException.class, () -> client.connect(options(USER, PASSWORD)));
+            MqttException refused = assertThrows(MqttException.class, () -> client.connect(options(USER, PASSWORD)));
+            // Paho's words for an upgrade answered with anything but 101; the examples look for them.
+            assertTrue(TestTls.chain(refused).contains("WebSocket Response header"), TestTls.chain(refused));
         } finally {
             close(client);
         }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "took " + took + " (Paho's own timeout is 5 s)");
         assertTrue(broker.connections().stream().noneMatch(c -> c.clientId().equals(clientId)));
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(broker.refusedHandshakes().stream().anyMatch(r ->
+                r.reason() == Reason.WRONG_WEBSOCKET_PATH && r.sniHostname().equals(HOST)
+                        && r.transport() == Transport.WEBSOCKET),
+                () -> "no WRONG_WEBSOCKET_PATH refusal in " + broker.refusedHandshakes()));
+    }
+
+    @Test
+    void aWrongWebSocketPathGetsHttp404WithinASecond() throws Exception {
+        try (SSLSocket socket = TestTls.handshake(ca, HOST, broker.wssPort(), null, true)) {
+            socket.setTcpNoDelay(true); // so that the time below is the front's, not Nagle's
+            long sent = System.nanoTime();
+            socket.getOutputStream().write(("GET /wrong HTTP/1.1\r\nHost: " + HOST + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] answer = socket.getInputStream().readAllBytes(); // up to the close that follows the answer
+            Duration took = Duration.ofNanos(System.nanoTime() - sent);
+            System.out.println("[EmbeddedBrokerTest] 404 and close after " + took.toNanos() / 1_000 + " µs");
+            String text = new String(answer, StandardCharsets.ISO_8859_1);
+            assertTrue(text.startsWith("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n"), text);
+            assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "took " + took);
+        }
     }
 
     @Test
@@ -251,6 +288,69 @@ class EmbeddedBrokerTest {
                 () -> TestTls.handshake(ca, "127.0.0.1", broker.wssPort(), null, false).close());
         await().atMost(WAIT).untilAsserted(() -> assertTrue(broker.refusedHandshakes().stream().anyMatch(r ->
                 r.reason() == Reason.NO_SNI && r.transport() == Transport.WEBSOCKET)));
+    }
+
+    /** The second pair of ports speaks TLS 1.2 only, the WSS one too, where the front terminates TLS itself. */
+    @Test
+    void theTls12PortsAgreeOnTls12AndTheBrokerRecordsIt() throws Exception {
+        for (String uri : List.of("ssl://" + HOST + ":" + broker.tls12TlsPort(),
+                "wss://" + HOST + ":" + broker.tls12WssPort() + "/mqtt")) {
+            String clientId = "tls12-" + UUID.randomUUID().toString().substring(0, 8);
+            MqttClient client = new MqttClient(uri, clientId, new MemoryPersistence());
+            try {
+                client.connect(options(USER, PASSWORD));
+                client.disconnect(2_000);
+            } finally {
+                client.close(true);
+            }
+            ConnectionRecord connection = broker.connections().stream().filter(c -> c.clientId().equals(clientId))
+                    .findFirst().orElseThrow(() -> new AssertionError("no CONNECT over " + uri + " in " + broker.connections()));
+            assertEquals("TLSv1.2", connection.tlsProtocol(), uri);
+            assertEquals(HOST, connection.sniHostname(), uri);
+        }
+    }
+
+    @Test
+    void aTls13OnlyClientIsRefusedOnTheTls12Ports() {
+        for (int port : new int[] {broker.tls12TlsPort(), broker.tls12WssPort()}) {
+            IOException refused = assertThrows(IOException.class,
+                    () -> TestTls.handshake(ca, HOST, port, null, true, List.of("TLSv1.3")).close());
+            assertTrue(TestTls.cause(refused, SSLException.class).isPresent(), TestTls.chain(refused));
+        }
+    }
+
+    /**
+     * A held client's first PUBLISHes go through at once; after them, only one a quarter of a second, so it
+     * can neither finish nor stall; released, the rest go through at once.
+     */
+    @Test
+    void heldPublishesTrickleUntilReleased() throws Exception {
+        String clientId = "held-" + UUID.randomUUID().toString().substring(0, 8);
+        MqttClient client = new MqttClient("ssl://" + HOST + ":" + broker.tlsPort(), clientId, new MemoryPersistence());
+        broker.holdPublishes(java.util.Set.of(clientId), 2);
+        try {
+            client.connect(options(USER, PASSWORD));
+            long start = System.nanoTime();
+            for (int i = 0; i < 6; i++) {
+                client.publish("held/" + clientId, new MqttMessage(("m" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            Duration held = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(held.compareTo(PublishHold.TRICKLE.multipliedBy(3)) >= 0,
+                    "4 held QoS 1 PUBLISHes, one let through a quarter second, took only " + held.toMillis() + " ms");
+
+            broker.releasePublishes();
+            start = System.nanoTime();
+            for (int i = 0; i < 6; i++) {
+                client.publish("held/" + clientId, new MqttMessage(("n" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            Duration released = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(released.compareTo(PublishHold.TRICKLE.multipliedBy(6)) < 0, // held, they would take 1.5 s
+                    "after the release 6 PUBLISHes took " + released.toMillis() + " ms");
+            client.disconnect(2_000);
+        } finally {
+            broker.releasePublishes();
+            client.close(true);
+        }
     }
 
     @Test

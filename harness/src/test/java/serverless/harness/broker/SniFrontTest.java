@@ -1,18 +1,24 @@
 package serverless.harness.broker;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -21,10 +27,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import serverless.harness.broker.FakeWebSocketBackend.Connection;
 import serverless.harness.broker.HandshakeRefusal.Reason;
 import serverless.harness.pki.TestPki;
 
-/** The SNI front on its own, in front of a plain JDK TLS server: no broker needed, so these are fast. */
+/**
+ * The SNI front on its own, in front of a plain JDK TLS server (the TCP front) or a fake TLS WebSocket listener
+ * (the WebSocket front): no broker needed, so these are fast.
+ */
 @Timeout(10)
 class SniFrontTest {
 
@@ -36,20 +48,26 @@ class SniFrontTest {
     static TlsFaultServer backend;
     static final List<HandshakeRefusal> refusals = new CopyOnWriteArrayList<>();
     static SniFront front;
+    static TestPki pki;
+    static FakeWebSocketBackend wssBackend;
+    static SniFront wssFront;
 
     @BeforeAll
     static void start() throws Exception {
-        TestPki pki = TestPki.generate(dir, HOST);
+        pki = TestPki.generate(dir, HOST);
         ca = pki.caCertificate();
         backend = TlsFaultServer.withKeyStore(pki.serverKeyStore(), pki.keyStorePassword());
-        front = SniFront.start(Transport.TCP, HOST, new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                backend.port()), Duration.ofMillis(300), refusals::add);
+        front = SniFront.start(Transport.TCP, HOST, loopback(backend.port()), Duration.ofMillis(300), refusals::add);
+        wssBackend = FakeWebSocketBackend.start(pki.serverKeyStore(), pki.keyStorePassword());
+        wssFront = webSocketFront(List.of());
     }
 
     @AfterAll
     static void stop() throws IOException {
         front.close();
         backend.close();
+        wssFront.close();
+        wssBackend.close();
     }
 
     @Test
@@ -98,6 +116,142 @@ class SniFrontTest {
                     r.reason() == Reason.BROKER_UNAVAILABLE && r.sniHostname().equals(HOST)
                             && r.transport() == Transport.WEBSOCKET));
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/wrong", "/", "/mqtt/", "/mqttx", "/MQTT", "/other?path=/mqtt", "https://" + HOST + "/x"})
+    void aWebSocketUpgradeOnAnotherPathGets404AtOnceAndIsClosed(String path) throws Exception {
+        String marker = UUID.randomUUID().toString();
+        try (SSLSocket socket = TestTls.handshake(ca, HOST, wssFront.port(), null, true)) {
+            socket.setTcpNoDelay(true); // so that the time below is the front's, not Nagle's (~40 ms after Finished)
+            long sent = System.nanoTime();
+            socket.getOutputStream().write(upgrade(path, marker));
+            String answer = readHead(socket.getInputStream());
+            Duration took = Duration.ofNanos(System.nanoTime() - sent);
+            System.out.println("[SniFrontTest] 404 for " + path + " after " + took.toNanos() / 1_000 + " µs");
+            assertTrue(answer.startsWith("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\ndate: "), answer);
+            assertTrue(answer.endsWith("\r\nserver: Cowboy\r\n\r\n"), answer);
+            assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "took " + took);
+            assertEquals(-1, socket.getInputStream().read(), "closed after the 404");
+        }
+        awaitRefusal(Reason.WRONG_WEBSOCKET_PATH, HOST);
+        assertTrue(wssBackend.connections().stream().noneMatch(c -> c.headText().contains(marker)),
+                "the request never reached the broker");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void theMqttPathGoesToTheBrokerUnchangedWithTheClientsSniAndTlsVersion(String protocol) throws Exception {
+        String marker = UUID.randomUUID().toString();
+        byte[] request = ("GET /mqtt HTTP/1.1\r\nhOsT: " + HOST + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "X-Marker:  " + marker + " \r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        String sni = "Deployment.EMQXSL.test"; // the front lets any case through; the broker must see it as sent
+        try (SSLSocket socket = TestTls.handshake(ca, HOST, wssFront.port(), sni, true, List.of(protocol))) {
+            assertEquals(protocol, socket.getSession().getProtocol());
+            socket.getOutputStream().write(request);
+            assertTrue(readHead(socket.getInputStream()).startsWith("HTTP/1.1 101 "));
+            assertEcho(socket, new byte[] {0x10, 0x02, 0x00, 0x00}); // bytes after the upgrade, both ways
+        }
+        Connection seen = wssBackend.connections().stream().filter(c -> c.headText().contains(marker))
+                .findFirst().orElseThrow(() -> new AssertionError("no request in " + wssBackend.connections()));
+        assertArrayEquals(request, seen.head(), "the request head, byte for byte");
+        assertEquals(sni, seen.sni());
+        assertEquals(protocol, seen.protocol());
+    }
+
+    @Test
+    void aTls12OnlyWebSocketFrontAgreesOnTls12AndRefusesATls13OnlyClient() throws Exception {
+        try (SniFront tls12 = webSocketFront(List.of("TLSv1.2"))) {
+            String marker = UUID.randomUUID().toString();
+            try (SSLSocket socket = TestTls.handshake(ca, HOST, tls12.port(), null, true)) {
+                assertEquals("TLSv1.2", socket.getSession().getProtocol());
+                socket.getOutputStream().write(upgrade("/mqtt", marker));
+                assertTrue(readHead(socket.getInputStream()).startsWith("HTTP/1.1 101 "));
+            }
+            assertTrue(wssBackend.connections().stream().anyMatch(c -> c.headText().contains(marker)
+                    && c.protocol().equals("TLSv1.2")), () -> "no TLS 1.2 leg in " + wssBackend.connections());
+            IOException refused = assertThrows(IOException.class, () ->
+                    TestTls.handshake(ca, HOST, tls12.port(), null, true, List.of("TLSv1.3")).close());
+            assertTrue(TestTls.cause(refused, SSLException.class).isPresent(), TestTls.chain(refused));
+        }
+    }
+
+    @Test
+    void theWebSocketFrontRefusesNoSniBeforeItsHandshake() {
+        int accepted = wssBackend.accepted();
+        IOException refused = assertThrows(IOException.class,
+                () -> TestTls.handshake(ca, "127.0.0.1", wssFront.port(), null, false).close());
+        assertTrue(TestTls.cause(refused, SSLException.class).isPresent(), TestTls.chain(refused));
+        await().atMost(Duration.ofSeconds(5)).until(() -> refusals.stream().anyMatch(r ->
+                r.reason() == Reason.NO_SNI && r.transport() == Transport.WEBSOCKET));
+        assertEquals(accepted, wssBackend.accepted(), "the broker never saw it");
+    }
+
+    @Test
+    void bytesThatAreNotHttpGoToTheBrokerAsBefore() throws Exception {
+        try (SSLSocket socket = TestTls.handshake(ca, HOST, wssFront.port(), null, true)) {
+            assertEcho(socket, new byte[] {0x10, 0x0C, 0x00, 0x04, 'M', 'Q', 'T', 'T'}); // MQTT to the WSS port
+        }
+    }
+
+    @Test
+    void dropConnectionsClosesEveryRelayedConnectionOnBothSides() throws Exception {
+        try (SniFront tcpFront = SniFront.start(Transport.TCP, HOST, loopback(wssBackend.port()), Duration.ofSeconds(5),
+                refusals::add);
+                SSLSocket tcp = upgraded(tcpFront.port());
+                SSLSocket wss1 = upgraded(wssFront.port());
+                SSLSocket wss2 = upgraded(wssFront.port())) {
+            int endedBefore = wssBackend.ended();
+            assertEquals(1, tcpFront.dropConnections());
+            assertTrue(wssFront.dropConnections() >= 2);
+            for (SSLSocket socket : List.of(tcp, wss1, wss2)) {
+                assertEquals(-1, socket.getInputStream().read(), "closed by the front");
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> wssBackend.ended() >= endedBefore + 3);
+            try (SSLSocket again = upgraded(wssFront.port())) {
+                assertEcho(again, new byte[] {1, 2, 3}); // still listening
+            }
+        }
+    }
+
+    private static SniFront webSocketFront(List<String> protocols) throws IOException {
+        return SniFront.startWebSocket(HOST, loopback(wssBackend.port()), "/mqtt",
+                FrontTls.of(pki.serverKeyStore(), pki.keyStorePassword(), ca, protocols), Duration.ofSeconds(5),
+                refusals::add);
+    }
+
+    /** A TLS connection through {@code port} that has upgraded to WebSocket on /mqtt. */
+    private static SSLSocket upgraded(int port) throws Exception {
+        SSLSocket socket = TestTls.handshake(ca, HOST, port, null, true);
+        socket.getOutputStream().write(upgrade("/mqtt", "drop"));
+        assertTrue(readHead(socket.getInputStream()).startsWith("HTTP/1.1 101 "));
+        return socket;
+    }
+
+    private static byte[] upgrade(String path, String marker) {
+        return ("GET " + path + " HTTP/1.1\r\nHost: " + HOST + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Protocol: mqtt\r\nX-Marker: " + marker + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** An HTTP response head, up to and with its empty line (or whatever came before the end). */
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        for (int b; !head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n") && (b = in.read()) >= 0; ) {
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void assertEcho(SSLSocket socket, byte[] bytes) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(bytes);
+        out.flush();
+        assertArrayEquals(bytes, socket.getInputStream().readNBytes(bytes.length));
+    }
+
+    private static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
     private static void awaitRefusal(Reason reason, String sni) {

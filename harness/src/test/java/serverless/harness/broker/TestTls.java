@@ -24,6 +24,11 @@ final class TestTls {
     }
 
     static SSLContext trusting(Path caFile) throws IOException, GeneralSecurityException {
+        return trusting(caFile, "TLS");
+    }
+
+    /** Like {@link #trusting(Path)}; {@code TLSv1.2} makes a context whose clients offer TLS 1.2 only. */
+    static SSLContext trusting(Path caFile, String protocol) throws IOException, GeneralSecurityException {
         KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
         try (InputStream in = Files.newInputStream(caFile)) {
@@ -34,7 +39,7 @@ final class TestTls {
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
+        SSLContext context = SSLContext.getInstance(protocol);
         context.init(null, trust.getTrustManagers(), null);
         return context;
     }
@@ -47,11 +52,20 @@ final class TestTls {
      */
     static SSLSocket handshake(Path caFile, String host, int port, String sni, boolean verifyHostname)
             throws IOException, GeneralSecurityException {
+        return handshake(caFile, host, port, sni, verifyHostname, List.of());
+    }
+
+    /** Like {@link #handshake(Path, String, int, String, boolean)}, offering only {@code protocols} unless empty. */
+    static SSLSocket handshake(Path caFile, String host, int port, String sni, boolean verifyHostname,
+            List<String> protocols) throws IOException, GeneralSecurityException {
         // A new context each time: a resumed session would send the SNI of the session it resumes.
         SSLSocket socket = (SSLSocket) trusting(caFile).getSocketFactory().createSocket(host, port);
         try {
             socket.setSoTimeout(5_000);
             SSLParameters parameters = socket.getSSLParameters();
+            if (!protocols.isEmpty()) {
+                parameters.setProtocols(protocols.toArray(String[]::new));
+            }
             if (sni != null) {
                 parameters.setServerNames(List.of(new SNIHostName(sni)));
             }
