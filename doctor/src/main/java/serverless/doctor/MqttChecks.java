@@ -139,16 +139,22 @@ final class MqttChecks {
         if (Causes.has(e, SSLException.class)) {
             return unexpected(uri, e);
         }
+        // Paho reads the upgrade's HTTP status line but drops it: ask the port once more, to show it.
         Optional<String> status = WebSocketProbe.upgrade(settings.host(), settings.wsPort(), settings.wsPath(), sockets,
                 !settings.hostIsIpAddress());
         if (status.filter(line -> line.contains(" 101")).isPresent()) {
             return unexpected(uri, e); // the path is right; something else went wrong
         }
-        return StepResult.fail(Step.MQTT, "MQTT over WebSocket failed on WebSocket path " + settings.wsPath()
-                        + ": the upgrade request got " + status.map(line -> "\"" + line + "\"")
-                        .orElse("no answer within " + WebSocketProbe.TIMEOUT.toSeconds() + " s"),
-                "Set MQTT_WS_PATH to /mqtt, Serverless' WebSocket path, and MQTT_WS_PORT to 8084.",
-                Causes.exact(e) + status.map(line -> "; GET " + settings.wsPath() + " answered: " + line).orElse(""));
+        String error = Causes.exact(e) + status.map(line -> "; GET " + settings.wsPath() + " answered: " + line).orElse("");
+        String got = "the WebSocket path " + settings.wsPath() + " got " + WebSocketProbe.inWords(status) + " over " + uri;
+        if (!settings.wsPath().equals(Settings.DEFAULT_WS_PATH)) {
+            return StepResult.fail(Step.MQTT, got + ": Serverless serves MQTT over WebSocket on /mqtt only",
+                    "Set MQTT_WS_PATH=/mqtt (or unset it), with MQTT_WS_PORT=8084.", error);
+        }
+        // The path is right, so whatever answers on this port is not the deployment's WebSocket listener.
+        return StepResult.fail(Step.MQTT, got + ": Serverless serves MQTT over WebSocket on /mqtt at port 8084, so this"
+                        + " is another server (or something in between answered)",
+                "Check MQTT_HOST, and set MQTT_WS_PORT=8084.", error);
     }
 
     private static StepResult connackRefusal(Settings settings, String uri, int code, MqttException e) {

@@ -1,5 +1,6 @@
 package serverless.doctor;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,6 +29,9 @@ record Settings(
     static final int DEFAULT_WS_PORT = 8084;
     static final String DEFAULT_WS_PATH = "/mqtt";
 
+    /** MQTT's limit on a topic: a UTF-8 string with a two-byte length. */
+    private static final int MAX_TOPIC_BYTES = 65535;
+
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     /**
@@ -39,6 +43,11 @@ record Settings(
         String host = value(variables, "MQTT_HOST").orElseThrow(() -> new SettingsException(
                 "MQTT_HOST is not set: export MQTT_HOST=<your deployment's address from the console,"
                         + " e.g. xxxxxxxx.ala.us-east-1.emqxsl.com> or pass --host"));
+        // A pasted URL (mqtts://HOST:8883, wss://HOST:8084/mqtt) or HOST:PORT: say now what to set instead, rather
+        // than fail at the address step with a name that cannot resolve.
+        PastedHost.parse(host).ifPresent(pasted -> {
+            throw new SettingsException(pasted.problem());
+        });
         int tlsPort = port(variables, "MQTT_PORT", DEFAULT_TLS_PORT);
         int wsPort = port(variables, "MQTT_WS_PORT", DEFAULT_WS_PORT);
         String wsPath = value(variables, "MQTT_WS_PATH").orElse(DEFAULT_WS_PATH);
@@ -46,11 +55,15 @@ record Settings(
             throw new SettingsException("MQTT_WS_PATH=" + wsPath + " does not start with /: Serverless' path is /mqtt");
         }
         Optional<Path> caFile = value(variables, "MQTT_CA_FILE").map(Path::of);
+        if (caFile.isPresent() && Files.isDirectory(caFile.get())) {
+            throw new SettingsException("MQTT_CA_FILE=" + caFile.get() + " is a directory: give the path of the CA file"
+                    + " itself (the deployment's emqxsl-ca.crt, PEM), or unset it to use the JDK's default trust store");
+        }
         if (caFile.isPresent() && !Files.isReadable(caFile.get())) {
             throw new SettingsException("MQTT_CA_FILE=" + caFile.get() + " cannot be read: give the path of the"
                     + " deployment's CA file (emqxsl-ca.crt, PEM), or unset it to use the JDK's default trust store");
         }
-        String topic = value(variables, "MQTT_TOPIC")
+        String topic = value(variables, "MQTT_TOPIC").map(Settings::checkedTopic)
                 .orElse("serverless-doctor/" + UUID.randomUUID().toString().substring(0, 8));
         return new Settings(host, tlsPort, wsPort, wsPath, value(variables, "MQTT_USERNAME"),
                 value(variables, "MQTT_PASSWORD"), caFile, topic, checkWss);
@@ -86,6 +99,29 @@ record Settings(
                 + ", password=" + (password.isPresent() ? "<redacted>" : "<not set>")
                 + ", caFile=" + caFile.map(Path::toString).orElse("<not set>") + ", topic=" + topic
                 + ", checkWss=" + checkWss + "]";
+    }
+
+    /**
+     * MQTT_TOPIC, which the round trip publishes to: a topic name, so no wildcard (+ or #, which only a
+     * subscription may use), no U+0000, and at most 65535 bytes in UTF-8 (MQTT's limit). The value itself is not
+     * repeated in the error: it may be huge.
+     */
+    private static String checkedTopic(String topic) {
+        int bytes = topic.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_TOPIC_BYTES) {
+            throw new SettingsException("MQTT_TOPIC is " + bytes + " bytes long in UTF-8, but MQTT allows at most "
+                    + MAX_TOPIC_BYTES + " bytes in a topic: set a shorter topic, or unset it to use a random one");
+        }
+        if (topic.indexOf('\0') >= 0) {
+            throw new SettingsException("MQTT_TOPIC contains the null character U+0000, which MQTT does not allow"
+                    + " in a topic: set a plain topic name, e.g. serverless-doctor/test, or unset it");
+        }
+        if (topic.contains("+") || topic.contains("#")) {
+            throw new SettingsException("MQTT_TOPIC contains the wildcard " + (topic.contains("+") ? "+" : "#")
+                    + ", but the round trip publishes to it, and a publish needs a plain topic name (wildcards are for"
+                    + " subscriptions): set one without + and #, e.g. serverless-doctor/test, or unset it");
+        }
+        return topic;
     }
 
     private static Optional<String> value(Map<String, String> variables, String name) {

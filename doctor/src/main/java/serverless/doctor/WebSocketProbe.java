@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -27,8 +29,20 @@ import javax.net.ssl.SSLSocketFactory;
 final class WebSocketProbe {
 
     static final Duration TIMEOUT = Duration.ofSeconds(3);
+    /** "HTTP/1.1 404 Not Found": the status code and its reason phrase. */
+    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/\\d(?:\\.\\d)? (\\d{3})(?: (.+))?");
 
     private WebSocketProbe() {
+    }
+
+    /** What the probe got, for the step's line: "HTTP 404 (Not Found)", or "no answer to the upgrade within 3 s". */
+    static String inWords(Optional<String> statusLine) {
+        if (statusLine.isEmpty()) {
+            return "no answer to the upgrade within " + TIMEOUT.toSeconds() + " s";
+        }
+        Matcher status = STATUS_LINE.matcher(statusLine.get());
+        return status.matches() ? "HTTP " + status.group(1) + (status.group(2) == null ? "" : " (" + status.group(2) + ")")
+                : "\"" + statusLine.get() + "\" instead of an HTTP status line";
     }
 
     /** The status line, or empty when the server closed the connection or said nothing within {@link #TIMEOUT}. */

@@ -47,6 +47,19 @@ class DoctorTest {
     }
 
     @Test
+    void aPastedUrlAsHostIsAConfigurationErrorBeforeAnyStep() {
+        int exit = run(Map.of("MQTT_HOST", "mqtts://doctor-test:" + PASSWORD + "@xxx.emqxsl.com:8883",
+                "MQTT_PASSWORD", PASSWORD));
+
+        assertEquals(2, exit);
+        assertEquals(1, stderr().lines().count(), stderr());
+        assertTrue(stderr().startsWith("ERROR: MQTT_HOST holds "), stderr());
+        assertTrue(stderr().contains("MQTT_HOST=xxx.emqxsl.com and MQTT_PORT=8883"), stderr());
+        assertFalse(stderr().contains(PASSWORD), "the password appeared");
+        assertEquals("", stdout());
+    }
+
+    @Test
     void anUnknownOptionIsAConfigurationError() {
         assertEquals(2, run(Map.of(), "--password=x"));
     }

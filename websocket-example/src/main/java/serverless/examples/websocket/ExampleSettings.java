@@ -1,5 +1,6 @@
 package serverless.examples.websocket;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,25 +27,27 @@ record ExampleSettings(
     /** Serverless serves MQTT over WebSocket with TLS on port 8084, at the path /mqtt. */
     static final int DEFAULT_WSS_PORT = 8084;
     static final String DEFAULT_WS_PATH = "/mqtt";
+    /** MQTT's limit on a topic: a UTF-8 string with a two-byte length. */
+    private static final int MAX_TOPIC_BYTES = 65535;
 
     /** Reads the settings; a missing or malformed variable ends in a {@link SettingsException} naming it. */
     static ExampleSettings fromEnvironment(String module) {
         Map<String, String> env = System.getenv();
         String host = required(env, "MQTT_HOST",
                 "your deployment's address from the console, e.g. xxxxxxxx.ala.us-east-1.emqxsl.com");
+        // A pasted URL (mqtts://HOST:8883, wss://HOST:8084/mqtt) or HOST:PORT: say now what to set instead.
+        PastedHost.parse(host).ifPresent(pasted -> {
+            throw new SettingsException(pasted.problem());
+        });
         int port = port(env, DEFAULT_WSS_PORT);
         String webSocketPath = webSocketPath(env);
         String username = required(env, "MQTT_USERNAME", "a user from the deployment's Authentication page");
         String password = required(env, "MQTT_PASSWORD", "that user's password");
-        Optional<Path> caFile = optional(env, "MQTT_CA_FILE").map(Path::of);
-        if (caFile.isPresent() && !Files.isReadable(caFile.get())) {
-            throw new SettingsException("MQTT_CA_FILE=" + caFile.get() + " cannot be read"
-                    + ": give the path of the deployment's CA file (emqxsl-ca.crt, PEM), or unset it to use"
-                    + " the JDK's default trust store");
-        }
+        Optional<Path> caFile = caFile(env);
         String clientId = optional(env, "MQTT_CLIENT_ID")
                 .orElse(module + "-" + UUID.randomUUID().toString().substring(0, 8));
-        String topic = optional(env, "MQTT_TOPIC").orElse("serverless-examples/" + clientId);
+        String topic = optional(env, "MQTT_TOPIC").map(ExampleSettings::checkedTopic)
+                .orElse("serverless-examples/" + clientId);
         int messages = messages(env);
         return new ExampleSettings(host, port, webSocketPath, username, password, caFile, topic, clientId, messages);
     }
@@ -97,6 +100,45 @@ record ExampleSettings(
                     + ": Serverless serves MQTT over WebSocket at " + DEFAULT_WS_PATH + " (unset MQTT_WS_PATH for it)");
         }
         return path.startsWith("/") ? path : "/" + path;
+    }
+
+    /** MQTT_CA_FILE: a readable file, not a folder (the folder the CA file was downloaded to, say). */
+    private static Optional<Path> caFile(Map<String, String> env) {
+        Optional<Path> caFile = optional(env, "MQTT_CA_FILE").map(Path::of);
+        if (caFile.isPresent() && Files.isDirectory(caFile.get())) {
+            throw new SettingsException("MQTT_CA_FILE=" + caFile.get() + " is a directory"
+                    + ": give the path of the CA file itself (the deployment's emqxsl-ca.crt, PEM), or unset it to use"
+                    + " the JDK's default trust store");
+        }
+        if (caFile.isPresent() && !Files.isReadable(caFile.get())) {
+            throw new SettingsException("MQTT_CA_FILE=" + caFile.get() + " cannot be read"
+                    + ": give the path of the deployment's CA file (emqxsl-ca.crt, PEM), or unset it to use"
+                    + " the JDK's default trust store");
+        }
+        return caFile;
+    }
+
+    /**
+     * MQTT_TOPIC, which the example publishes to: a topic name, so no wildcard (+ or #, which only a
+     * subscription may use), no U+0000, and at most 65535 bytes in UTF-8 (MQTT's limit). The value itself is
+     * not repeated in the error: it may be huge.
+     */
+    private static String checkedTopic(String topic) {
+        int bytes = topic.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_TOPIC_BYTES) {
+            throw new SettingsException("MQTT_TOPIC is " + bytes + " bytes long in UTF-8, but MQTT allows at most "
+                    + MAX_TOPIC_BYTES + " bytes in a topic: set a shorter topic, or unset it to use the default");
+        }
+        if (topic.indexOf('\0') >= 0) {
+            throw new SettingsException("MQTT_TOPIC contains the null character U+0000, which MQTT does not allow"
+                    + " in a topic: set a plain topic name, e.g. serverless-examples/test, or unset it");
+        }
+        if (topic.contains("+") || topic.contains("#")) {
+            throw new SettingsException("MQTT_TOPIC contains the wildcard " + (topic.contains("+") ? "+" : "#")
+                    + ", but the example publishes to it, and a publish needs a plain topic name (wildcards are for"
+                    + " subscriptions): set one without + and #, e.g. serverless-examples/test, or unset it");
+        }
+        return topic;
     }
 
     /** MQTT_MESSAGES: how many QoS 1 messages to send and receive back; 1 when not set. */

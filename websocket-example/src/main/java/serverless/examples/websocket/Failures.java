@@ -5,6 +5,7 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -24,6 +25,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -60,26 +62,32 @@ final class Failures {
      */
     private static final String PAHO_UPGRADE_REFUSED = "WebSocket Response header";
 
+    private static final int HTTP_NOT_FOUND = 404;
+
     private static final Pattern IP_ADDRESS = Pattern.compile("^[0-9.]+$|:");
 
     private Failures() {
     }
 
-    /** Prints the one-line error (and the stack trace with MQTT_DEBUG=true) and returns the exit code. */
-    static int report(Throwable error, String host) {
+    /**
+     * Prints the one-line error (and the stack trace with MQTT_DEBUG=true) and returns the exit code.
+     * {@code settings} is null when reading them failed.
+     */
+    static int report(Throwable error, ExampleSettings settings) {
         boolean settingsProblem = error instanceof SettingsException;
-        System.err.println("ERROR: " + describe(error, host));
+        System.err.println("ERROR: " + describe(error, settings));
         if ("true".equalsIgnoreCase(System.getenv("MQTT_DEBUG"))) {
             error.printStackTrace();
         }
         return settingsProblem ? 2 : 1;
     }
 
-    static String describe(Throwable error, String host) {
+    static String describe(Throwable error, ExampleSettings settings) {
         if (error instanceof SettingsException) {
             return error.getMessage();
         }
-        String line = describeConnectionFailure(error);
+        String line = describeConnectionFailure(error, settings);
+        String host = settings == null ? null : settings.host();
         if (host != null && IP_ADDRESS.matcher(host).find()) {
             line += " MQTT_HOST " + host + " is an IP address: Serverless needs the deployment's domain name,"
                     + " which the client sends as SNI and checks against the certificate.";
@@ -100,7 +108,7 @@ final class Failures {
         return reason;
     }
 
-    private static String describeConnectionFailure(Throwable error) {
+    private static String describeConnectionFailure(Throwable error, ExampleSettings settings) {
         if (error instanceof RoundTrip.Stalled) {
             return error.getMessage() + "."
                     + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC, and, if the"
@@ -137,13 +145,14 @@ final class Failures {
                     + " Set MQTT_CA_FILE to the deployment's emqxsl-ca.crt from the console, or unset it to use"
                     + " the JDK's default trust store, which already trusts Serverless' DigiCert root.";
         }
-        if (isWebSocketUpgradeFailure(error)) {
+        if (settings != null && isWebSocketUpgradeFailure(error)) {
             // TLS worked; the HTTP upgrade to WebSocket did not. EMQX answers a wrong path with HTTP 404, other
             // servers do not answer at all: either way it is the path (or a port that is not WebSocket).
-            return "The server did not accept the MQTT WebSocket upgrade on this WebSocket path"
-                    + " (an HTTP error such as 404, or no answer)."
-                    + " Set MQTT_WS_PATH to /mqtt (or unset it) and MQTT_PORT to 8084:"
-                    + " Serverless serves MQTT over WebSocket only at wss://HOST:8084/mqtt.";
+            OptionalInt status = upgradeStatus(error, settings);
+            if (status.isEmpty() || status.getAsInt() != UpgradeStatus.SWITCHING_PROTOCOLS) {
+                return webSocketPathProblem(status, settings);
+            }
+            // 101: the upgrade itself worked, so it is not the path; the checks below find what it was.
         }
         if (has(error, UnknownHostException.class)) {
             return "The host name in MQTT_HOST could not be resolved."
@@ -213,6 +222,34 @@ final class Failures {
         return causes(error).stream().anyMatch(t -> t instanceof SocketTimeoutException
                 && Arrays.stream(t.getStackTrace())
                         .anyMatch(frame -> frame.getClassName().equals(WebSocketHandshake.class.getName())));
+    }
+
+    /**
+     * The HTTP status that refused the upgrade, if the server answered. The HiveMQ client (Netty) keeps the
+     * response in its WebSocketClientHandshakeException ("Invalid handshake response getStatus: 404 Not
+     * Found"). Paho drops it, so for Paho the server is asked again ({@link UpgradeStatus}).
+     */
+    private static OptionalInt upgradeStatus(Throwable error, ExampleSettings settings) {
+        for (Throwable t : causes(error)) {
+            if (t instanceof WebSocketClientHandshakeException refused && refused.response() != null) {
+                return OptionalInt.of(refused.response().status().code());
+            }
+        }
+        return messageContains(error, PAHO_UPGRADE_REFUSED) ? UpgradeStatus.ask(settings) : OptionalInt.empty();
+    }
+
+    /** The WebSocket path line: the path, the server's HTTP status (or that it did not answer), what to set. */
+    private static String webSocketPathProblem(OptionalInt status, ExampleSettings settings) {
+        String answer = status.isEmpty() ? "got no answer to the WebSocket upgrade"
+                : "got HTTP " + status.getAsInt() + (status.getAsInt() == HTTP_NOT_FOUND ? " (Not Found)" : "");
+        if (!settings.webSocketPath().equals(ExampleSettings.DEFAULT_WS_PATH)) {
+            return "The WebSocket path " + settings.webSocketPath() + " " + answer + ": Serverless serves MQTT over"
+                    + " WebSocket on /mqtt only. Set MQTT_WS_PATH=/mqtt (or unset it), with MQTT_PORT=8084.";
+        }
+        // The path is right, so the server on this port is not the deployment's WebSocket listener.
+        return "The WebSocket path /mqtt " + answer + " on port " + settings.port() + ": Serverless serves MQTT over"
+                + " WebSocket on /mqtt at port 8084, so this is another server (or something in between answered)."
+                + " Check MQTT_HOST, and set MQTT_PORT=8084.";
     }
 
     /** No TCP connection within the bound: the JDK's "Connect timed out", Netty's ConnectTimeoutException. */

@@ -22,13 +22,21 @@ public final class HiveMqWebSocketExample {
     private static final long SESSION_EXPIRY_SECONDS = 300;
 
     public static void main(String[] args) {
+        // Netty 4.1, the client's network layer, calls sun.misc.Unsafe as soon as it starts, and Java 24 and later
+        // print four "WARNING: A terminally deprecated method in sun.misc.Unsafe has been called" lines for that
+        // (JEP 498). Netty's own switch, io.netty.noUnsafe, keeps it off Unsafe (as Netty 4.2 does by itself on
+        // Java 25+), at no measurable cost here. It must be set before any Netty class loads, so first thing.
+        // Java 17 keeps Netty's default, and so does a JVM started with its own -Dio.netty.noUnsafe.
+        if (Runtime.version().feature() >= 24 && System.getProperty("io.netty.noUnsafe") == null) {
+            System.setProperty("io.netty.noUnsafe", "true");
+        }
         ExampleSettings settings = null;
         try {
             settings = ExampleSettings.fromEnvironment("hivemq-websocket-example");
             run(settings);
         } catch (Exception e) {
             // System.exit also ends the client's Netty threads when the failure came after connecting.
-            System.exit(Failures.report(e, settings == null ? null : settings.host()));
+            System.exit(Failures.report(e, settings));
         }
     }
 

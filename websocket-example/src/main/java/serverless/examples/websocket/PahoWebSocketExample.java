@@ -40,7 +40,7 @@ public final class PahoWebSocketExample {
             settings = ExampleSettings.fromEnvironment("websocket-example");
             run(settings);
         } catch (Exception e) {
-            System.exit(Failures.report(e, settings == null ? null : settings.host()));
+            System.exit(Failures.report(e, settings));
         }
     }
 
