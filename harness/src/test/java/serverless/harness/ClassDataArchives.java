@@ -55,18 +55,16 @@ final class ClassDataArchives {
                 key -> CompletableFuture.supplyAsync(() -> archive(key), archivers)));
     }
 
-    /** The options that make a run map the program's archive; none when there is no archive for it. */
+    /**
+     * The options that make a run map the program's archive; none while it is being made (the run would
+     * wait longer than it saves) or when there is none for it.
+     */
     List<String> optionsFor(JavaProgram program) {
         CompletableFuture<Optional<Path>> archive = archives.get(program);
-        if (archive == null) {
+        if (archive == null || !archive.isDone() || archive.isCompletedExceptionally()) {
             return List.of();
         }
-        try {
-            return archive.get(ARCHIVING_BOUND_SECONDS, TimeUnit.SECONDS)
-                    .map(file -> List.of("-XX:SharedArchiveFile=" + file)).orElse(List.of());
-        } catch (Exception e) {
-            return List.of(); // no archive: the run only starts slower
-        }
+        return archive.join().map(file -> List.of("-XX:SharedArchiveFile=" + file)).orElse(List.of());
     }
 
     private Optional<Path> archive(JavaProgram program) {

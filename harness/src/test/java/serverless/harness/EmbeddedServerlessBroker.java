@@ -12,7 +12,7 @@ import serverless.harness.broker.PublishRecord;
 import serverless.harness.pki.TestPki;
 
 /** The embedded HiveMQ CE broker behind its SNI-checking front, seen as a {@link Broker}. */
-final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
+public final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
 
     private final EmbeddedBroker broker;
     private final Endpoint endpoint;
@@ -95,6 +95,11 @@ final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
     @Override
     public List<PublishRecord> publishes() {
         return broker.publishes();
+    }
+
+    /** The broker itself, for the broker's own tests. */
+    public EmbeddedBroker embedded() {
+        return broker;
     }
 
     /** Holds back every PUBLISH of these clients after their first {@code passed}, until {@link #restart()}. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * PUBLISHes, the broker lets through only one every quarter of a second (the rest wait for their PUBACK),
  * so no example can finish, until every example has reached that point; the restart drops every connection
  * before it lets the held ones through. The examples are
- * started one after another, each once the previous one is publishing, so that on one CPU no example's
+ * started one after another, each once the previous one has connected, so that on one CPU no example's
  * first connect has to share the machine with six JVMs starting at once.
  *
  * <p>It restarts the run's local broker, so it holds that broker alone while it runs.
@@ -59,11 +59,14 @@ class RestartIT {
             for (Map.Entry<Example, ExampleRun> entry : runs.entrySet()) {
                 ExampleRunner.Running process = entry.getValue().start();
                 running.put(entry.getKey(), process);
-                await(entry.getKey() + " publishing until the broker holds it").atMost(TO_THE_HOLD)
-                        .pollInterval(Duration.ofMillis(20))
+                await(entry.getKey() + " connected").atMost(TO_THE_HOLD).pollInterval(Duration.ofMillis(20))
                         .failFast(entry.getKey() + " ended before the restart", () -> !process.isAlive())
-                        .until(() -> published(broker, entry.getValue()) > BEFORE_RESTART);
+                        .until(() -> connected(broker, entry.getValue()));
             }
+            running.forEach((example, process) -> await(example + " publishing until the broker holds it")
+                    .atMost(TO_THE_HOLD).pollInterval(Duration.ofMillis(20))
+                    .failFast(example + " ended before the restart", () -> !process.isAlive())
+                    .until(() -> published(broker, runs.get(example)) > BEFORE_RESTART));
         } catch (RuntimeException e) {
             broker.restart(); // lets the held messages go, so that the examples already started can end
             throw e;
@@ -87,6 +90,11 @@ class RestartIT {
                     reconnects, result.stdoutLines().stream().filter(line -> line.startsWith("Received")).findFirst().orElse(""),
                     result.duration().toMillis());
         }));
+    }
+
+    private static boolean connected(Broker broker, ExampleRun run) {
+        return broker.connections().stream().anyMatch(connection -> connection.clientId().equals(run.clientId())
+                && connection.accepted());
     }
 
     private static long published(Broker broker, ExampleRun run) {

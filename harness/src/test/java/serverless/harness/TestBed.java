@@ -3,12 +3,12 @@ package serverless.harness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.TestAbortedException;
 import serverless.harness.broker.Folders;
@@ -46,11 +46,6 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
         directory = Files.createTempDirectory("serverless-harness-");
         pki = TestPki.generate(directory.resolve("pki"), DEPLOYMENT_HOST);
         hostsFile = Files.writeString(directory.resolve("hosts"), hostsFileFor("127.0.0.1"));
-        // In the background, while the broker starts: every later run of these programs starts faster.
-        Set<JavaProgram> programs = new LinkedHashSet<>();
-        Arrays.stream(Example.values()).map(Example::program).forEach(programs::add);
-        programs.add(JavaProgram.DOCTOR);
-        ExampleRunner.archiveClassData(directory.resolve("class-data"), programs);
         Broker chosen;
         switch (choice) {
             case EMBEDDED -> {
@@ -68,6 +63,14 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
             }
             default -> throw new IllegalArgumentException("not a broker: " + choice);
         }
+        // In the background, once the broker is up (it starts slower beside them): every later run of these
+        // programs starts faster. Measured here, an archive pays for itself only for the stacks on Netty (a third
+        // less CPU per start); Paho and the doctor start almost as fast without one, and an archive costs some
+        // 2.5 CPU-seconds to make.
+        Set<JavaProgram> programs = new LinkedHashSet<>();
+        Stream.of(Example.HIVEMQ, Example.HIVEMQ_V3, Example.VERTX, Example.HIVEMQ_WEBSOCKET)
+                .map(Example::program).forEach(programs::add);
+        ExampleRunner.archiveClassData(directory.resolve("class-data"), programs);
         System.out.println("[harness] broker: " + chosen.description());
         broker = ProbedBroker.probe(chosen);
     }

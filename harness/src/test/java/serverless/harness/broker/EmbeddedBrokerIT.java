@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -30,55 +31,49 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import serverless.harness.broker.HandshakeRefusal.Reason;
-import serverless.harness.pki.TestPki;
+import serverless.harness.TestBed;
+import serverless.harness.TestBedExtension;
 
 /**
- * The embedded broker as the examples meet it. One broker for the whole class (HiveMQ stops in ~4 s);
- * the restart test runs last. The test JVM resolves the host names below to 127.0.0.1 through the
- * hosts file in src/test/resources (surefire argLine).
+ * The embedded broker as the examples meet it: the run's one local broker (see {@link TestBed#localBroker()}),
+ * shared with the other suites, on client ids and topics of its own. Its restart is tested on its own, in
+ * {@link EmbeddedBrokerRestartIT}. The test JVM resolves the host names below to 127.0.0.1 through the hosts
+ * file in src/test/resources (failsafe argLine), except against an external deployment, where it must use DNS
+ * and these tests are skipped.
  */
+@ExtendWith(TestBedExtension.class)
+@ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(20)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EmbeddedBrokerTest {
+class EmbeddedBrokerIT {
 
-    private static final String HOST = "deployment.emqxsl.test";
-    private static final String OTHER_HOST = "other.emqxsl.test";
-    private static final String USER = "test-user";
-    private static final String PASSWORD = "secret-" + UUID.randomUUID();
-    private static final Duration WAIT = Duration.ofSeconds(5);
+    static final String HOST = TestBed.DEPLOYMENT_HOST;
+    private static final String OTHER_HOST = TestBed.OTHER_HOST;
+    static final Duration WAIT = Duration.ofSeconds(5);
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
+    static String USER;
+    static String PASSWORD;
     static EmbeddedBroker broker;
     static SSLContext tls;
     static Path ca;
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        pki = TestPki.generate(dir, HOST);
-        tls = TestTls.trusting(pki.caCertificate());
-        ca = pki.caCertificate();
-        broker = EmbeddedBroker.start(pki, HOST, Map.of(USER, PASSWORD));
-        System.out.println("[EmbeddedBrokerTest] broker started in " + broker.startupTime().toMillis() + " ms");
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void useTheRunsLocalBroker(TestBed bed) throws Exception {
+        assumeFalse("external".equals(System.getProperty("broker")), "the local broker's own tests resolve its"
+                + " test names, which the test JVM cannot while it resolves your deployment through DNS");
+        ca = bed.pki().caCertificate();
+        tls = TestTls.trusting(ca);
+        broker = bed.localBroker().embedded();
+        USER = bed.localBroker().username();
+        PASSWORD = bed.localBroker().password();
     }
 
     @Test
@@ -147,13 +142,14 @@ class EmbeddedBrokerTest {
 
     @ParameterizedTest(name = "MQTT 5: {0} / {1} -> 0x{2}")
     @CsvSource({
-        USER + ", right, 00",
-        USER + ", wrong, 86",
+        "the user, right, 00",
+        "the user, wrong, 86",
         "nobody, right, 87",
-        USER + ", , 86",
+        "the user, , 86",
         ", , 86",
     })
-    void mqtt5ReasonCodesAreThoseOfEmqx(String user, String password, String expectedHex) throws Exception {
+    void mqtt5ReasonCodesAreThoseOfEmqx(String userGiven, String password, String expectedHex) throws Exception {
+        String user = "the user".equals(userGiven) ? USER : userGiven;
         String given = "right".equals(password) ? PASSWORD : password;
         try (SSLSocket socket = TestTls.handshake(ca, HOST, broker.tlsPort(), null, true)) {
             socket.getOutputStream().write(mqtt5Connect(unique("mqtt5"), user, given));
@@ -275,7 +271,7 @@ class EmbeddedBrokerTest {
                     .getBytes(StandardCharsets.ISO_8859_1));
             byte[] answer = socket.getInputStream().readAllBytes(); // up to the close that follows the answer
             Duration took = Duration.ofNanos(System.nanoTime() - sent);
-            System.out.println("[EmbeddedBrokerTest] 404 and close after " + took.toNanos() / 1_000 + " µs");
+            System.out.println("[EmbeddedBrokerIT] 404 and close after " + took.toNanos() / 1_000 + " µs");
             String text = new String(answer, StandardCharsets.ISO_8859_1);
             assertTrue(text.startsWith("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n"), text);
             assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "took " + took);
@@ -353,39 +349,7 @@ class EmbeddedBrokerTest {
         }
     }
 
-    @Test
-    @Order(Integer.MAX_VALUE) // last: the other tests need not wait for a restart
-    void aPersistentSessionSurvivesARestart() throws Exception {
-        String subscriberId = unique("persistent");
-        String topic = "harness-test/" + subscriberId;
-        MqttConnectOptions persistent = options(USER, PASSWORD);
-        persistent.setCleanSession(false);
-
-        MqttClient subscriber = client("ssl://" + HOST + ":" + broker.tlsPort(), subscriberId);
-        subscriber.connect(persistent);
-        subscriber.subscribe(topic, 1);
-        subscriber.disconnect();
-        close(subscriber);
-        publish(topic, "before restart");
-
-        long restart = System.nanoTime();
-        broker.restart();
-        System.out.println("[EmbeddedBrokerTest] broker restarted in " + (System.nanoTime() - restart) / 1_000_000 + " ms");
-        publish(topic, "after restart");
-
-        List<String> received = new CopyOnWriteArrayList<>();
-        MqttClient again = client("ssl://" + HOST + ":" + broker.tlsPort(), subscriberId);
-        again.setCallback(new Collector(received));
-        try {
-            IMqttToken connected = again.connectWithResult(persistent);
-            assertTrue(connected.getSessionPresent(), "session present after the restart");
-            await().atMost(WAIT).until(() -> received.containsAll(List.of("before restart", "after restart")));
-        } finally {
-            close(again);
-        }
-    }
-
-    private static void publish(String topic, String payload) throws MqttException {
+    static void publish(String topic, String payload) throws MqttException {
         MqttClient publisher = client("ssl://" + HOST + ":" + broker.tlsPort(), unique("publisher"));
         try {
             publisher.connect(options(USER, PASSWORD));
@@ -410,7 +374,7 @@ class EmbeddedBrokerTest {
         return records.get(0);
     }
 
-    private static MqttClient client(String uri, String clientId) {
+    static MqttClient client(String uri, String clientId) {
         try {
             return new MqttClient(uri, clientId, new MemoryPersistence());
         } catch (MqttException e) {
@@ -418,7 +382,7 @@ class EmbeddedBrokerTest {
         }
     }
 
-    private static MqttConnectOptions options(String user, String password) {
+    static MqttConnectOptions options(String user, String password) {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1); // no fallback to 3.1: one CONNECT per try
         options.setSocketFactory(tls.getSocketFactory());
@@ -434,7 +398,7 @@ class EmbeddedBrokerTest {
         return options;
     }
 
-    private static void close(MqttClient client) {
+    static void close(MqttClient client) {
         try {
             if (client.isConnected()) {
                 client.disconnect(2_000);
@@ -445,7 +409,7 @@ class EmbeddedBrokerTest {
         }
     }
 
-    private static String unique(String prefix) {
+    static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -504,7 +468,7 @@ class EmbeddedBrokerTest {
         return value;
     }
 
-    private record Collector(List<String> received) implements MqttCallback {
+    record Collector(List<String> received) implements MqttCallback {
         @Override
         public void connectionLost(Throwable cause) {
         }
