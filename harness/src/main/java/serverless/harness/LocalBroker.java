@@ -37,6 +37,11 @@ public final class LocalBroker {
         System.out.println("export JAVA_TOOL_OPTIONS=-Djdk.net.hosts.file=" + deployment.hostsFile());
         System.out.println("# Then, for example: java -jar paho-example/target/paho-example.jar");
         System.out.println("#   WebSocket:  MQTT_PORT=$MQTT_WS_PORT java -jar websocket-example/target/websocket-example.jar");
+        // The same broker without what Serverless adds in front of it: for trying the suite's external mode
+        // (./mvnw verify -Dbroker=external) against a broker that enforces less, as a self-hosted one may.
+        System.out.println("# The same broker without its SNI front (accepts any SNI or none, never answers a wrong WebSocket");
+        System.out.printf("# path), like many self-hosted brokers: MQTT_PORT=%d MQTT_WS_PORT=%d%n",
+                deployment.broker().directTlsPort(), deployment.broker().directWssPort());
         System.out.flush();
         Thread.currentThread().join(); // until Ctrl-C
     }

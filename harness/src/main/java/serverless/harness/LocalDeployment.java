@@ -95,6 +95,11 @@ public final class LocalDeployment implements AutoCloseable {
         return hostsFile.toAbsolutePath();
     }
 
+    /** The broker itself, e.g. for its ports without the SNI front. */
+    public EmbeddedBroker broker() {
+        return broker;
+    }
+
     public Duration startupTime() {
         return broker.startupTime();
     }

@@ -133,11 +133,23 @@ class DoctorIT {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Diagnosis.class)
     void faultIsDiagnosedAtTheRightStep(Diagnosis fault, TestBed bed) {
-        Broker broker = bed.broker();
+        checkDiagnosis(fault, bed.broker(), bed, "doctor-");
+    }
+
+    /**
+     * The doctor, given {@code fault} against {@code broker}, fails at the right step with the right words.
+     * Where the broker accepts a handshake without SNI, the SNI step (if the doctor gets that far) warns.
+     */
+    static void checkDiagnosis(Diagnosis fault, Broker broker, TestBed bed, String namePrefix) {
         Optional.ofNullable(fault.needs).ifPresent(capability -> assumeTrue(broker.can(capability),
                 () -> fault + " is not injected: " + broker.lacks(capability)));
-        ExampleRun run = ExampleRun.ofDoctor(broker, "doctor-" + fault.name().toLowerCase(Locale.ROOT));
+        ExampleRun run = ExampleRun.ofDoctor(broker, namePrefix + fault.name().toLowerCase(Locale.ROOT));
         fault.injection.accept(run, bed);
+        List<String> verdicts = new ArrayList<>(fault.verdicts);
+        int sni = STEPS.indexOf("sni");
+        if (!broker.can(Capability.REFUSES_MISSING_SNI) && verdicts.get(sni).equals("PASS")) {
+            verdicts.set(sni, "WARN");
+        }
 
         RunResult result = run.execute();
 
@@ -146,7 +158,7 @@ class DoctorIT {
         assertAll(result.transcript(),
                 () -> assertEquals(1, result.exitCode(), "exit code"),
                 () -> assertEquals(STEPS, report.stepsInOrder(), "one line per step, in order"),
-                () -> assertEquals(fault.verdicts, report.verdicts(), "the ticket's Steps line"),
+                () -> assertEquals(verdicts, report.verdicts(), "the ticket's Steps line"),
                 () -> assertTrue(failing.startsWith("FAIL  " + fault.failingStep + " "), "the first failure is " + fault.failingStep),
                 () -> fault.phrases.forEach(phrase -> assertTrue(failing.toLowerCase(Locale.ROOT)
                         .contains(phrase.toLowerCase(Locale.ROOT)), "the failing line says: " + phrase)),

@@ -24,7 +24,7 @@ import serverless.harness.Broker.Capability;
  * The broker is the run's local one reached directly, without its SNI front: a plain TLS broker with
  * password authentication that accepts any SNI or none and never answers a wrong WebSocket path, as many
  * self-hosted brokers do. The probe must find exactly that; then every example's round trip, every fault
- * case external mode runs, and the doctor pass, and the refusals it does not make are skipped with that
+ * case external mode runs, and the doctor's diagnoses pass, and the refusals it does not make are skipped with that
  * reason, never failed and never passed. (Against a broker that refuses what Serverless refuses, external
  * mode runs those cases too: the suite's main run probes its broker through the same code.)
  */
@@ -54,6 +54,10 @@ class ExternalModeIT {
         }
         tests.add(DynamicTest.dynamicTest("doctor: healthy, with a warning at the SNI step",
                 () -> DoctorIT.checkHealthyRun(lenient, "lenient-doctor")));
+        for (DoctorIT.Diagnosis diagnosis : DoctorIT.Diagnosis.values()) {
+            tests.add(DynamicTest.dynamicTest("doctor: " + diagnosis,
+                    () -> DoctorIT.checkDiagnosis(diagnosis, lenient, bed, "lenient-doctor-")));
+        }
         return tests.stream();
     }
 
