@@ -86,6 +86,11 @@ class DoctorIT {
             this.failingStep = failingStep;
             this.phrases = List.of(phrases);
         }
+
+        /** What the broker must be able to do for this fault to be injected; empty when anything will do. */
+        Optional<Capability> needs() {
+            return Optional.ofNullable(needs);
+        }
     }
 
     @Test

@@ -47,18 +47,28 @@ class ExternalModeIT {
                 ExampleRun run = ExampleRun.of(example, lenient, "lenient-" + example.name().toLowerCase());
                 RoundTripAssertions.assertCompleteRoundTrip(run.execute(), run, lenient, 1);
             }));
-            // Faults that need no broker (a missing variable) end the same against any: FaultIT has them.
-            Arrays.stream(Fault.values()).filter(fault -> fault.appliesTo(example) && fault.needs().isPresent()).forEach(fault ->
+            // The faults that hinge on what the broker refuses. Those that need no broker (a missing variable)
+            // end the same against any, and those that need control of it are never run against an external
+            // one: FaultIT has both.
+            Arrays.stream(Fault.values()).filter(fault -> fault.appliesTo(example) && dependsOnRefusals(fault.needs()))
+                    .forEach(fault ->
                     tests.add(DynamicTest.dynamicTest(example + ": " + fault,
                             () -> FaultCase.check(example, fault, lenient, bed, "lenient-"))));
         }
         tests.add(DynamicTest.dynamicTest("doctor: healthy, with a warning at the SNI step",
                 () -> DoctorIT.checkHealthyRun(lenient, "lenient-doctor")));
         for (DoctorIT.Diagnosis diagnosis : DoctorIT.Diagnosis.values()) {
+            if (diagnosis.needs().filter(capability -> capability == Capability.LOCAL).isPresent()) {
+                continue; // needs control of the broker: never run against an external one; DoctorIT has it
+            }
             tests.add(DynamicTest.dynamicTest("doctor: " + diagnosis,
                     () -> DoctorIT.checkDiagnosis(diagnosis, lenient, bed, "lenient-doctor-")));
         }
         return tests.stream();
+    }
+
+    private static boolean dependsOnRefusals(Optional<Capability> needs) {
+        return needs.filter(capability -> capability.name().startsWith("REFUSES_")).isPresent();
     }
 
     /** The broker as a user's MQTT_* variables describe it, through external mode's own code. */
