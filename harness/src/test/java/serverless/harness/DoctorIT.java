@@ -178,6 +178,12 @@ class DoctorIT {
             assertTrue(report.lines("address").stream().anyMatch(line -> line.startsWith("WARN")
                     && line.contains("not a name in the server's certificate")), result::transcript);
         }
+        if (fault == Diagnosis.WRONG_WEBSOCKET_PATH) {
+            // The 404 comes at once: the mqtt step, which meets it, explains it within 3 s (its own timing).
+            Matcher stepTime = Pattern.compile("\\((\\d+) ms\\)$").matcher(report.line("mqtt"));
+            assertTrue(stepTime.find() && Long.parseLong(stepTime.group(1)) < 3_000,
+                    () -> "the mqtt step took 3 s or more: " + result.transcript());
+        }
         if (fault == Diagnosis.IP_ADDRESS) {
             assertTrue(report.line("address").startsWith("WARN") && report.line("address").contains("IP address"),
                     result::transcript);

@@ -1,6 +1,8 @@
 package serverless.harness;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +61,8 @@ public final class ExampleRunner {
             Path stdout = RUN_LOGS.resolve(safeName + ".out");
             Path stderr = RUN_LOGS.resolve(safeName + ".err");
             // Only what the test sets: nothing from the developer's own MQTT_* or JAVA_TOOL_OPTIONS.
+            // Standard output goes through a pipe, so that the time of its first line is taken as it comes.
             ProcessBuilder builder = program.processBuilder(options, env)
-                    .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile());
             return new Running(builder.start(), System.nanoTime(), stdout, stderr);
         } catch (IOException e) {
@@ -76,13 +78,38 @@ public final class ExampleRunner {
         private final Path stderr;
         /** When the process ended, taken as it ends: runs awaited one after another keep their own times. */
         private final CompletableFuture<Long> endNanos;
+        /** When the first line on standard output was complete; the copy of the output is done when this is. */
+        private final CompletableFuture<Long> firstLineNanos = new CompletableFuture<>();
+        private final Thread stdoutCopy;
 
-        private Running(Process process, long startNanos, Path stdout, Path stderr) {
+        private Running(Process process, long startNanos, Path stdout, Path stderr) throws IOException {
             this.process = process;
             this.startNanos = startNanos;
             this.stdout = stdout;
             this.stderr = stderr;
             this.endNanos = process.onExit().thenApply(ended -> System.nanoTime());
+            OutputStream file = Files.newOutputStream(stdout);
+            this.stdoutCopy = new Thread(() -> copy(process.getInputStream(), file), "stdout of " + stdout.getFileName());
+            stdoutCopy.setDaemon(true);
+            stdoutCopy.start();
+        }
+
+        /** Copies the program's standard output to its file as it comes, and takes the time of the first newline. */
+        private void copy(InputStream from, OutputStream to) {
+            byte[] buffer = new byte[8192];
+            try (from; to) {
+                for (int read; (read = from.read(buffer)) != -1; ) {
+                    to.write(buffer, 0, read);
+                    to.flush();
+                    for (int i = 0; i < read && !firstLineNanos.isDone(); i++) {
+                        if (buffer[i] == '\n') {
+                            firstLineNanos.complete(System.nanoTime());
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the process is gone: what was copied is what there is
+            }
         }
 
         public boolean isAlive() {
@@ -104,8 +131,12 @@ public final class ExampleRunner {
                 if (!ended) {
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
+                stdoutCopy.join(TimeUnit.SECONDS.toMillis(5)); // the pipe closes with the process
+                Duration elapsed = elapsed();
+                long firstLine = firstLineNanos.getNow(startNanos);
                 return new RunResult(ended ? process.exitValue() : -1, stdoutSoFar(),
-                        Files.readString(stderr, StandardCharsets.UTF_8), elapsed(), !ended);
+                        Files.readString(stderr, StandardCharsets.UTF_8), elapsed, !ended,
+                        elapsed.minusNanos(firstLine - startNanos));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read the output of " + process, e);
             } catch (InterruptedException e) {

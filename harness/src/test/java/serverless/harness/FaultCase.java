@@ -31,6 +31,8 @@ final class FaultCase {
         assertAll(result.transcript(),
                 () -> assertFalse(result.timedOut(), "the example hung"),
                 () -> assertTrue(result.duration().compareTo(fault.bound()) < 0, "took longer than " + fault.bound()),
+                () -> fault.boundFromConnecting().ifPresent(bound -> assertTrue(result.sinceFirstLine().compareTo(bound) < 0,
+                        "took " + result.sinceFirstLine().toMillis() + " ms from its first line, more than " + bound)),
                 () -> assertEquals(fault.exitCode(), result.exitCode(), "exit code"),
                 () -> assertEquals(1, result.stderrLines().size(), "exactly one line on standard error"),
                 () -> assertTrue(result.stderr().startsWith("ERROR: "), "the line starts with ERROR:"),
