@@ -9,13 +9,9 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -26,8 +22,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import serverless.harness.Broker.Capability;
+import serverless.harness.broker.TestTls;
 
 /**
  * Finds out what a broker really refuses, before the suite expects it to: a TLS handshake without SNI,
@@ -154,22 +150,7 @@ final class BrokerProbe {
     /** Trusts what the examples trust: the broker's CA file, or the JDK's default trust store. */
     private static SSLContext trusting(Optional<Path> caFile) {
         try {
-            KeyStore trusted = null;
-            if (caFile.isPresent()) {
-                trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-                trusted.load(null, null);
-                try (InputStream in = Files.newInputStream(caFile.get())) {
-                    int i = 0;
-                    for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                        trusted.setCertificateEntry("ca-" + i++, (X509Certificate) certificate);
-                    }
-                }
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
+            return caFile.isPresent() ? TestTls.trusting(caFile.get()) : SSLContext.getDefault();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot trust " + caFile.map(Path::toString).orElse("the JDK trust store")
                     + " for probing the broker: " + e.getMessage(), e);

@@ -1,8 +1,6 @@
 package serverless.harness;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +73,7 @@ final class ClassDataArchives {
         options.add("-Xlog:cds+dynamic=off");
         try {
             Files.createDirectories(directory);
-            String port = String.valueOf(closedPort());
+            String port = String.valueOf(FaultFixtures.closedPort());
             ProcessBuilder builder = program.processBuilder(options, Map.of("MQTT_HOST", "localhost",
                             "MQTT_PORT", port, "MQTT_WS_PORT", port, "MQTT_USERNAME", "archive", "MQTT_PASSWORD", "archive"))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -91,14 +89,6 @@ final class ClassDataArchives {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
-        }
-    }
-
-    private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

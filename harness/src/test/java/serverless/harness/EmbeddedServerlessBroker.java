@@ -33,8 +33,7 @@ public final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
     Broker tls12Only() {
         Endpoint tls12 = new Endpoint(host(), broker.tls12TlsPort(), broker.tls12WssPort(), wsPath(), caFile(),
                 username(), password(), hostsFile());
-        EmbeddedServerlessBroker parent = this;
-        return new Broker() {
+        return new ForwardingBroker(this) {
             @Override
             public String description() {
                 return "the embedded broker's TLS 1.2-only ports (mqtts " + tls12.tlsPort() + ", wss " + tls12.wssPort() + ")";
@@ -43,21 +42,6 @@ public final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
             @Override
             public Endpoint endpoint() {
                 return tls12;
-            }
-
-            @Override
-            public Set<Capability> capabilities() {
-                return parent.capabilities();
-            }
-
-            @Override
-            public List<ConnectionRecord> connections() {
-                return parent.connections();
-            }
-
-            @Override
-            public List<PublishRecord> publishes() {
-                return parent.publishes();
             }
         };
     }

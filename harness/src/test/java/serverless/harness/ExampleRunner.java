@@ -78,7 +78,7 @@ public final class ExampleRunner {
         private final Path stderr;
         /** When the process ended, taken as it ends: runs awaited one after another keep their own times. */
         private final CompletableFuture<Long> endNanos;
-        /** When the first line on standard output was complete; the copy of the output is done when this is. */
+        /** When the first line on standard output was complete, taken by the thread that copies it to its file. */
         private final CompletableFuture<Long> firstLineNanos = new CompletableFuture<>();
         private final Thread stdoutCopy;
 

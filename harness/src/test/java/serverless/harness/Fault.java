@@ -38,7 +38,7 @@ public enum Fault {
     PLAINTEXT_PORT("TLS port", 1, Capability.LOCAL,
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().plaintextPort()))),
     CLOSED_PORT("connection refused", 1, Capability.LOCAL,
-            (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().closedPort()))),
+            (run, bed) -> run.set("MQTT_PORT", String.valueOf(FaultFixtures.closedPort()))),
     /**
      * EMQX, and so Serverless, answers a wrong path with HTTP 404 at once: the example must say so within
      * 3 s of starting to connect (its JVM's start-up aside, which a loaded machine stretches at will).

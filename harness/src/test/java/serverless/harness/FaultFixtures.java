@@ -50,7 +50,7 @@ public final class FaultFixtures implements AutoCloseable {
     }
 
     /** A port nothing listens on (free a moment ago), for "connection refused". */
-    public int closedPort() {
+    public static int closedPort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

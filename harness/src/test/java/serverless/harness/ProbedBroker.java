@@ -1,25 +1,21 @@
 package serverless.harness;
 
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import serverless.harness.BrokerProbe.Finding;
-import serverless.harness.broker.ConnectionRecord;
-import serverless.harness.broker.PublishRecord;
 
 /**
  * A broker together with what {@link BrokerProbe} found it refuses: its capabilities are its own plus the
  * refusals it really makes, and a test that needs a refusal it does not make is skipped with the finding.
  */
-final class ProbedBroker implements Broker {
+final class ProbedBroker extends ForwardingBroker {
 
-    private final Broker broker;
     private final Map<Capability, Finding> findings;
     private final Set<Capability> capabilities;
 
     private ProbedBroker(Broker broker, Map<Capability, Finding> findings) {
-        this.broker = broker;
+        super(broker);
         this.findings = findings;
         Set<Capability> all = EnumSet.noneOf(Capability.class);
         all.addAll(broker.capabilities());
@@ -41,43 +37,13 @@ final class ProbedBroker implements Broker {
     @Override
     public String lacks(Capability capability) {
         Finding finding = findings.get(capability);
-        return finding == null ? broker.lacks(capability)
-                : "the broker in use (" + broker.host() + ") does not refuse " + finding.observed()
+        return finding == null ? super.lacks(capability)
+                : "the broker in use (" + host() + ") does not refuse " + finding.observed()
                         + ": not a fault there, so not tested";
-    }
-
-    @Override
-    public String description() {
-        return broker.description();
-    }
-
-    @Override
-    public Endpoint endpoint() {
-        return broker.endpoint();
     }
 
     @Override
     public Set<Capability> capabilities() {
         return capabilities;
-    }
-
-    @Override
-    public String ipAddress() {
-        return broker.ipAddress();
-    }
-
-    @Override
-    public String nameWithoutSni() {
-        return broker.nameWithoutSni();
-    }
-
-    @Override
-    public List<ConnectionRecord> connections() {
-        return broker.connections();
-    }
-
-    @Override
-    public List<PublishRecord> publishes() {
-        return broker.publishes();
     }
 }

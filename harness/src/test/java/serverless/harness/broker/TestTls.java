@@ -18,12 +18,12 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Client-side TLS for the tests: trust one CA file, as an example does with MQTT_CA_FILE. */
-final class TestTls {
+public final class TestTls {
 
     private TestTls() {
     }
 
-    static SSLContext trusting(Path caFile) throws IOException, GeneralSecurityException {
+    public static SSLContext trusting(Path caFile) throws IOException, GeneralSecurityException {
         return trusting(caFile, "TLS");
     }
 

@@ -1,0 +1,56 @@
+package serverless.harness;
+
+import java.util.List;
+import java.util.Set;
+import serverless.harness.broker.ConnectionRecord;
+import serverless.harness.broker.PublishRecord;
+
+/** A broker that answers everything as another one does; subclasses change what differs. */
+abstract class ForwardingBroker implements Broker {
+
+    private final Broker broker;
+
+    ForwardingBroker(Broker broker) {
+        this.broker = broker;
+    }
+
+    @Override
+    public String description() {
+        return broker.description();
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return broker.endpoint();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return broker.capabilities();
+    }
+
+    @Override
+    public String lacks(Capability capability) {
+        return broker.lacks(capability);
+    }
+
+    @Override
+    public String ipAddress() {
+        return broker.ipAddress();
+    }
+
+    @Override
+    public String nameWithoutSni() {
+        return broker.nameWithoutSni();
+    }
+
+    @Override
+    public List<ConnectionRecord> connections() {
+        return broker.connections();
+    }
+
+    @Override
+    public List<PublishRecord> publishes() {
+        return broker.publishes();
+    }
+}
