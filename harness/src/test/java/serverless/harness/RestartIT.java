@@ -2,12 +2,15 @@ package serverless.harness;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import serverless.harness.broker.QueuedSession;
 
 /**
  * Every example survives a broker restart without losing a QoS 1 message: all of them run at once with
@@ -28,12 +32,13 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * <p>"Provably in the middle", however slow the machine: after each example's first {@value #BEFORE_RESTART}
  * PUBLISHes, the broker lets through only one every quarter of a second (the rest wait for their PUBACK),
  * so no example can finish, until every example has reached that point; the restart drops every connection
- * before it lets the held ones through. The examples are
- * started one after another, each once the previous one has connected, so that on one CPU no example's
- * first connect has to share the machine with six JVMs starting at once.
+ * before it lets the held ones through. The examples are started two at a time, each once the one two
+ * places before it has connected, so that on one CPU no example's first connect has to share the machine
+ * with six JVMs starting at once.
  *
  * <p>It restarts the run's local broker, so it holds that broker alone while it runs; the suite runs it
- * first ({@code @Order}), beside the tests that need no broker, so that nothing else waits for it.
+ * first ({@code @Order}), beside the tests that need no broker, so that nothing else waits for it. The same
+ * restart proves the broker's own part ({@link QueuedSession}): the suite restarts the shared broker once.
  *
  * <p>{@value #MESSAGES} messages each: the hold, not the count, puts the restart in the middle of every run,
  * with QoS 1 messages unacknowledged in each example at that moment and most of its messages still to
@@ -50,10 +55,14 @@ class RestartIT {
     /** PUBLISHes of each example the broker lets through before it holds the rest until the restart. */
     private static final int BEFORE_RESTART = 100;
     private static final Duration TO_THE_HOLD = Duration.ofSeconds(60);
+    /** Examples starting at the same time: one per core of a two-core machine, and still only two on one. */
+    private static final int STARTING_AT_ONCE = 2;
 
     @TestFactory
-    Stream<DynamicTest> everyExampleSurvivesABrokerRestart(TestBed bed) {
+    Stream<DynamicTest> everyExampleSurvivesABrokerRestart(TestBed bed) throws Exception {
         EmbeddedServerlessBroker broker = bed.localBroker();
+        Optional<String> noQueuedSession = QueuedSession.unavailableReason();
+        QueuedSession queued = noQueuedSession.isEmpty() ? QueuedSession.beforeTheRestart(bed) : null;
         Map<Example, ExampleRun> runs = new LinkedHashMap<>();
         for (Example example : Example.values()) {
             runs.put(example, ExampleRun.of(example, broker, "restart-" + example.name().toLowerCase())
@@ -64,12 +73,16 @@ class RestartIT {
 
         Map<Example, ExampleRunner.Running> running = new LinkedHashMap<>();
         try {
+            List<Example> started = new ArrayList<>();
             for (Map.Entry<Example, ExampleRun> entry : runs.entrySet()) {
-                ExampleRunner.Running process = entry.getValue().start();
-                running.put(entry.getKey(), process);
-                await(entry.getKey() + " connected").atMost(TO_THE_HOLD).pollInterval(Duration.ofMillis(20))
-                        .failFast(entry.getKey() + " ended before the restart", () -> !process.isAlive())
-                        .until(() -> connected(broker, entry.getValue()));
+                if (started.size() >= STARTING_AT_ONCE) {
+                    awaitConnected(broker, started.get(started.size() - STARTING_AT_ONCE), runs, running);
+                }
+                running.put(entry.getKey(), entry.getValue().start());
+                started.add(entry.getKey());
+            }
+            for (Example example : started) {
+                awaitConnected(broker, example, runs, running);
             }
             running.forEach((example, process) -> await(example + " publishing until the broker holds it")
                     .atMost(TO_THE_HOLD).pollInterval(Duration.ofMillis(20))
@@ -87,7 +100,12 @@ class RestartIT {
 
         Map<Example, RunResult> results = new LinkedHashMap<>();
         running.forEach((example, process) -> results.put(example, process.awaitResult()));
-        return Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
+        DynamicTest brokerItself = DynamicTest.dynamicTest("the broker keeps a persistent session and its queued"
+                + " messages", () -> {
+                    assumeTrue(noQueuedSession.isEmpty(), noQueuedSession::get);
+                    queued.assertKeptAcrossTheRestart();
+                });
+        return Stream.concat(Stream.of(brokerItself), Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
             RunResult result = results.get(example);
             RoundTripAssertions.assertCompleteRoundTrip(result, runs.get(example), broker, MESSAGES);
             List<String> reconnects = RoundTripAssertions.reconnectLines(result);
@@ -97,7 +115,15 @@ class RestartIT {
             System.out.printf("[harness] %s: %s after the restart, %s, in %d ms%n", example,
                     reconnects, result.stdoutLines().stream().filter(line -> line.startsWith("Received")).findFirst().orElse(""),
                     result.duration().toMillis());
-        }));
+        })));
+    }
+
+    private static void awaitConnected(Broker broker, Example example, Map<Example, ExampleRun> runs,
+            Map<Example, ExampleRunner.Running> running) {
+        ExampleRunner.Running process = running.get(example);
+        await(example + " connected").atMost(TO_THE_HOLD).pollInterval(Duration.ofMillis(20))
+                .failFast(example + " ended before the restart", () -> !process.isAlive())
+                .until(() -> connected(broker, runs.get(example)));
     }
 
     private static boolean connected(Broker broker, ExampleRun run) {

@@ -45,8 +45,8 @@ import serverless.harness.TestBedExtension;
 
 /**
  * The embedded broker as the examples meet it: the run's one local broker (see {@link TestBed#localBroker()}),
- * shared with the other suites, on client ids and topics of its own. Its restart is tested on its own, in
- * {@link EmbeddedBrokerRestartIT}. The test JVM resolves the host names below to 127.0.0.1 through the hosts
+ * shared with the other suites, on client ids and topics of its own. What it keeps across a restart is checked
+ * by {@link QueuedSession}, on RestartIT's restart. The test JVM resolves the host names below to 127.0.0.1 through the hosts
  * file in src/test/resources (failsafe argLine), except against an external deployment, where it must use DNS
  * and these tests are skipped.
  */

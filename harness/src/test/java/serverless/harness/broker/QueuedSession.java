@@ -1,0 +1,84 @@
+package serverless.harness.broker;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static serverless.harness.broker.EmbeddedBrokerIT.HOST;
+import static serverless.harness.broker.EmbeddedBrokerIT.PASSWORD;
+import static serverless.harness.broker.EmbeddedBrokerIT.USER;
+import static serverless.harness.broker.EmbeddedBrokerIT.WAIT;
+import static serverless.harness.broker.EmbeddedBrokerIT.broker;
+import static serverless.harness.broker.EmbeddedBrokerIT.client;
+import static serverless.harness.broker.EmbeddedBrokerIT.close;
+import static serverless.harness.broker.EmbeddedBrokerIT.options;
+import static serverless.harness.broker.EmbeddedBrokerIT.publish;
+import static serverless.harness.broker.EmbeddedBrokerIT.unique;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import serverless.harness.TestBed;
+import serverless.harness.broker.EmbeddedBrokerIT.Collector;
+
+/**
+ * The local broker's own promise across a restart: a persistent session, and a QoS 1 message queued for
+ * it while it was offline, are still there afterwards. Set up before a restart, checked after it.
+ *
+ * <p>{@code RestartIT} checks it on the run's one restart of the shared broker: a restart holds that broker
+ * alone for several seconds, during which every other suite waits, so the suite makes only one.
+ */
+public final class QueuedSession {
+
+    private final String subscriberId = unique("persistent");
+    private final String topic = "harness-test/" + subscriberId;
+
+    private QueuedSession() {
+    }
+
+    /** Why the check cannot run in this run, if it cannot (the same reason as the broker's other tests). */
+    public static Optional<String> unavailableReason() {
+        return "external".equals(System.getProperty("broker"))
+                ? Optional.of("the local broker's own tests resolve its test names, which the test JVM cannot"
+                        + " while it resolves your deployment through DNS")
+                : Optional.empty();
+    }
+
+    /** Subscribes a persistent session, leaves, and queues a message for it: call before the restart. */
+    public static QueuedSession beforeTheRestart(TestBed bed) throws Exception {
+        EmbeddedBrokerIT.useTheRunsLocalBroker(bed);
+        QueuedSession session = new QueuedSession();
+        MqttClient subscriber = client("ssl://" + HOST + ":" + broker.tlsPort(), session.subscriberId);
+        try {
+            subscriber.connect(persistent());
+            subscriber.subscribe(session.topic, 1);
+            subscriber.disconnect();
+        } finally {
+            close(subscriber);
+        }
+        publish(session.topic, "before restart");
+        return session;
+    }
+
+    /** Queues one more message, comes back, and asserts the session was present and both messages arrive. */
+    public void assertKeptAcrossTheRestart() throws Exception {
+        publish(topic, "after restart");
+        List<String> received = new CopyOnWriteArrayList<>();
+        MqttClient again = client("ssl://" + HOST + ":" + broker.tlsPort(), subscriberId);
+        again.setCallback(new Collector(received));
+        try {
+            IMqttToken connected = again.connectWithResult(persistent());
+            assertTrue(connected.getSessionPresent(), "session present after the restart");
+            await().atMost(WAIT).until(() -> received.containsAll(List.of("before restart", "after restart")));
+        } finally {
+            close(again);
+        }
+    }
+
+    private static MqttConnectOptions persistent() {
+        MqttConnectOptions options = options(USER, PASSWORD);
+        options.setCleanSession(false);
+        return options;
+    }
+}
