@@ -69,6 +69,16 @@ public final class ExampleRun {
         return broker;
     }
 
+    /** The program it runs. */
+    public JavaProgram program() {
+        return program;
+    }
+
+    /** The variables the program gets, as set so far. */
+    public Map<String, String> environment() {
+        return Map.copyOf(env);
+    }
+
     public String clientId() {
         return clientId;
     }

@@ -34,9 +34,9 @@ public final class ExampleRunner {
     }
 
     /** From now on, every program's classes are archived in {@code directory} and mapped by its runs. */
-    static void archiveClassData(Path directory, Collection<JavaProgram> programs) {
+    static void archiveClassData(Path directory, Collection<ExampleRun> trainingRuns) {
         ClassDataArchives archives = new ClassDataArchives(directory);
-        archives.prepare(programs);
+        archives.prepare(trainingRuns);
         classData = archives;
     }
 
