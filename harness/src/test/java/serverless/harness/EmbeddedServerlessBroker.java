@@ -103,4 +103,9 @@ public final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
     public void close() {
         broker.close();
     }
+
+    /** See {@link EmbeddedBroker#closeAsTheJvmExits()}: for the end of the test run. */
+    void closeAsTheJvmExits() {
+        broker.closeAsTheJvmExits();
+    }
 }

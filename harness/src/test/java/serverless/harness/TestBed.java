@@ -172,9 +172,9 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
         }
         brokerHandle.close();
         if (localBroker != null) {
-            localBroker.close();
+            localBroker.closeAsTheJvmExits(); // the whole run is over: the test JVM exits next
         }
-        Folders.deleteRecursively(directory);
+        Folders.deleteQuietly(directory);
     }
 
     static String randomSecret() {

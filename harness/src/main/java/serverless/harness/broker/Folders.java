@@ -26,4 +26,13 @@ public final class Folders {
             throw new UncheckedIOException("could not delete " + root, e);
         }
     }
+
+    /** Deletes what it can of {@code root} and its contents, ignoring what cannot be deleted (or appears meanwhile). */
+    public static void deleteQuietly(Path root) {
+        try {
+            deleteRecursively(root);
+        } catch (UncheckedIOException e) {
+            // a file written meanwhile: left for the operating system's temporary-file cleaning
+        }
+    }
 }
