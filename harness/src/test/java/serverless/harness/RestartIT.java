@@ -16,7 +16,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
@@ -36,9 +35,7 @@ import serverless.harness.broker.QueuedSession;
  * places before it has connected, so that on one CPU no example's first connect has to share the machine
  * with six JVMs starting at once.
  *
- * <p>It restarts the run's local broker, so it holds that broker alone while it runs; the suite runs it
- * first ({@code @Order}), beside the tests that need no broker, so that nothing else waits for it. The same
- * restart proves the broker's own part ({@link QueuedSession}): the suite restarts the shared broker once.
+ * <p>It restarts the run's local broker, so it holds that broker alone while it runs. The same restart proves the broker's own part ({@link QueuedSession}): the suite restarts the shared broker once.
  *
  * <p>{@value #MESSAGES} messages each: the hold, not the count, puts the restart in the middle of every run,
  * with QoS 1 messages unacknowledged in each example at that moment and most of its messages still to
@@ -47,7 +44,6 @@ import serverless.harness.broker.QueuedSession;
  */
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ_WRITE)
-@Order(1)
 @Timeout(240)
 class RestartIT {
 

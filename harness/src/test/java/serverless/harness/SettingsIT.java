@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,7 +25,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * one line that names the variable and says what to set instead. No broker is needed: nothing may connect.
  */
 @Timeout(60)
-@Order(2)
 class SettingsIT {
 
     private static final String HOST = TestBed.DEPLOYMENT_HOST;
