@@ -35,6 +35,11 @@ public enum Example {
     }
 
     /** The client library and MQTT version, e.g. {@code Paho, MQTT 3.1.1}. */
+    /** Whether it speaks MQTT 5, which can be told why a message was refused (a PUBACK reason code). */
+    public boolean speaksMqtt5() {
+        return stack.endsWith("MQTT 5");
+    }
+
     public String stack() {
         return stack;
     }

@@ -26,7 +26,14 @@ public interface Broker {
         /** A connection to the broker's IP address fails (no SNI, or no certificate names it). Found by {@link BrokerProbe}. */
         REFUSES_IP_ADDRESS,
         /** A WebSocket upgrade on a wrong path gets HTTP 404, as EMQX answers it. Found by {@link BrokerProbe}. */
-        REFUSES_WRONG_WEBSOCKET_PATH
+        REFUSES_WRONG_WEBSOCKET_PATH,
+        /**
+         * QoS 1 messages over 10 a second from one client are refused (MQTT 5 PUBACK 0x97) or dropped (MQTT 3.1.1),
+         * as Serverless does. Found by {@link QuotaProbe}.
+         */
+        REFUSES_PUBLISHES_OVER_RATE,
+        /** A client id over 1024 characters is refused in the CONNACK, as Serverless does. Found by {@link QuotaProbe}. */
+        REFUSES_LONG_CLIENT_ID
     }
 
     /** One line for the test output: which broker this is. */

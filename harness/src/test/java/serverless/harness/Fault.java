@@ -44,7 +44,10 @@ public enum Fault {
      * 3 s of starting to connect (its JVM's start-up aside, which a loaded machine stretches at will).
      */
     WRONG_WEBSOCKET_PATH(List.of("WebSocket path", "HTTP 404", "/mqtt"), 1, Capability.REFUSES_WRONG_WEBSOCKET_PATH,
-            Optional.of(Duration.ofSeconds(3)), (run, bed) -> run.set("MQTT_WS_PATH", BrokerProbe.WRONG_WEBSOCKET_PATH));
+            Optional.of(Duration.ofSeconds(3)), (run, bed) -> run.set("MQTT_WS_PATH", BrokerProbe.WRONG_WEBSOCKET_PATH)),
+    /** Over Serverless' 1024 characters; the line must say what works everywhere (23, the old MQTT 3.x limit). */
+    CLIENT_ID_TOO_LONG(List.of("client id", "MQTT_CLIENT_ID", "23"), 1, Capability.REFUSES_LONG_CLIENT_ID,
+            Optional.empty(), (run, bed) -> run.set("MQTT_CLIENT_ID", "c".repeat(QuotaProbe.LONG_CLIENT_ID)));
 
     /** The promise to users: a wrong setting is reported within 15 seconds. */
     private static final Duration BOUND = Duration.ofSeconds(15);

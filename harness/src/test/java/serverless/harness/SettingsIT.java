@@ -50,7 +50,9 @@ class SettingsIT {
         CA_FILE_MISSING(run -> run.set("MQTT_CA_FILE", "/nonexistent/emqxsl-ca.crt"), "MQTT_CA_FILE"),
         CA_FILE_IS_A_DIRECTORY(run -> run.set("MQTT_CA_FILE", System.getProperty("java.io.tmpdir")),
                 "MQTT_CA_FILE", "directory"),
-        MESSAGES_NOT_A_NUMBER(run -> run.set("MQTT_MESSAGES", "many"), "MQTT_MESSAGES");
+        MESSAGES_NOT_A_NUMBER(run -> run.set("MQTT_MESSAGES", "many"), "MQTT_MESSAGES"),
+        PUBLISH_RATE_NOT_A_NUMBER(run -> run.set("MQTT_PUBLISH_RATE", "ten"), "MQTT_PUBLISH_RATE"),
+        PUBLISH_RATE_NEGATIVE(run -> run.set("MQTT_PUBLISH_RATE", "-1"), "MQTT_PUBLISH_RATE");
 
         private final Consumer<ExampleRun> injection;
         private final List<String> phrases;
@@ -69,8 +71,9 @@ class SettingsIT {
         }
     }
 
-    /** The doctor sends one message of its own and has no MQTT_MESSAGES. */
-    private static final Set<BadSetting> NOT_FOR_THE_DOCTOR = EnumSet.of(BadSetting.MESSAGES_NOT_A_NUMBER);
+    /** The doctor sends one message of its own: it has no MQTT_MESSAGES and no MQTT_PUBLISH_RATE. */
+    private static final Set<BadSetting> NOT_FOR_THE_DOCTOR = EnumSet.of(BadSetting.MESSAGES_NOT_A_NUMBER,
+            BadSetting.PUBLISH_RATE_NOT_A_NUMBER, BadSetting.PUBLISH_RATE_NEGATIVE);
 
     /** Where the settings point: nowhere this JVM or the programs' can reach, so that nothing connects by mistake. */
     private static final Broker NOWHERE = new Broker() {

@@ -1,0 +1,94 @@
+package serverless.harness;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import serverless.harness.Broker.Capability;
+import serverless.harness.broker.PublishRecord;
+
+/**
+ * Serverless lets one client publish 10 messages a second; over that it refuses a QoS 1 message (MQTT 5
+ * PUBACK 0x97) or, for an MQTT 3.1.1 client, acknowledges and drops it. Every example, left at its defaults,
+ * paces itself to stay within that (MQTT_PUBLISH_RATE, default 10), and says so in one line when it is made
+ * to publish faster. The client id quota is a fault case ({@link Fault#CLIENT_ID_TOO_LONG}).
+ */
+@ExtendWith(TestBedExtension.class)
+@ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
+@Timeout(90)
+class QuotaIT {
+
+    private static final int MESSAGES = 30;
+    private static final int SERVERLESS_RATE = 10;
+    /** What 30 messages at 10 a second take at least: 29 gaps of 100 ms. */
+    private static final Duration PACED = Duration.ofMillis((MESSAGES - 1) * 1000L / SERVERLESS_RATE);
+    /** Network jitter may bring two paced PUBLISHes closer at the broker than they left the client. */
+    private static final Duration JITTER = Duration.ofMillis(300);
+    /** Above the quota: the examples' window lets that through as fast as the PUBACKs come back. */
+    private static final String ABOVE_THE_RATE = "1000";
+    /** An MQTT 5 example is told at its first refused PUBACK. */
+    private static final Duration TOLD_BOUND = Duration.ofSeconds(15);
+    /** An MQTT 3.1.1 example cannot be told: it ends when nothing has come back for its 20 s. */
+    private static final Duration DROPPED_BOUND = Duration.ofSeconds(35);
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Example.class)
+    void atItsDefaultPaceEveryMessageComesBackAndNoneIsRefused(Example example, TestBed bed) {
+        Broker broker = bed.broker();
+        ExampleRun run = ExampleRun.of(example, broker, "paced-" + example.name().toLowerCase(Locale.ROOT))
+                .set("MQTT_MESSAGES", String.valueOf(MESSAGES)); // MQTT_PUBLISH_RATE left at its default
+
+        RunResult result = run.execute();
+
+        RoundTripAssertions.assertCompleteRoundTrip(result, run, broker, MESSAGES);
+        assertTrue(result.sinceFirstLine().compareTo(PACED) >= 0, () -> "30 messages at the default pace take at least "
+                + PACED.toMillis() + " ms, this run " + result.sinceFirstLine().toMillis() + " ms: " + result.transcript());
+        if (broker.can(Capability.CONNECTION_LOG)) {
+            List<PublishRecord> publishes = broker.publishes().stream()
+                    .filter(publish -> publish.clientId().equals(run.clientId())).toList();
+            Duration spread = Duration.between(publishes.get(0).time(), publishes.get(publishes.size() - 1).time());
+            assertTrue(spread.plus(JITTER).compareTo(PACED) >= 0, () -> "the broker got the " + publishes.size()
+                    + " PUBLISHes within " + spread.toMillis() + " ms, faster than 10 a second");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Example.class)
+    void aboveTheRateItSaysSoInOneLine(Example example, TestBed bed) {
+        Broker broker = bed.broker();
+        assumeTrue(broker.can(Capability.REFUSES_PUBLISHES_OVER_RATE),
+                () -> "not tested: " + broker.lacks(Capability.REFUSES_PUBLISHES_OVER_RATE));
+        ExampleRun run = ExampleRun.of(example, broker, "over-rate-" + example.name().toLowerCase(Locale.ROOT))
+                .set("MQTT_MESSAGES", String.valueOf(MESSAGES))
+                .set("MQTT_PUBLISH_RATE", ABOVE_THE_RATE);
+
+        RunResult result = run.execute();
+
+        // MQTT 5 is told (PUBACK 0x97); MQTT 3.1.1 gets plain PUBACKs and misses the dropped messages.
+        List<String> phrases = example.speaksMqtt5()
+                ? List.of("quota exceeded", "MQTT_PUBLISH_RATE")
+                : List.of("did not come back", "ACL", "MQTT_PUBLISH_RATE");
+        Duration bound = example.speaksMqtt5() ? TOLD_BOUND : DROPPED_BOUND;
+        String line = result.stderr().toLowerCase(Locale.ROOT);
+        assertAll(result.transcript(),
+                () -> assertFalse(result.timedOut(), "the example hung"),
+                () -> assertTrue(result.duration().compareTo(bound) < 0, "took longer than " + bound),
+                () -> assertEquals(1, result.exitCode(), "exit code"),
+                () -> assertEquals(1, result.stderrLines().size(), "exactly one line on standard error"),
+                () -> assertTrue(result.stderr().startsWith("ERROR: "), "the line starts with ERROR:"),
+                () -> phrases.forEach(phrase -> assertTrue(line.contains(phrase.toLowerCase(Locale.ROOT)),
+                        "the line says: " + phrase)),
+                () -> assertFalse(result.stdout().contains("Received " + MESSAGES + "/"), "not every message came back"));
+    }
+}
