@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The connection settings, read from MQTT_* environment variables and checked before anything connects.
@@ -22,15 +23,27 @@ record ExampleSettings(
         Optional<Path> caFile,
         String topic,
         String clientId,
-        int messages) {
+        int messages,
+        int publishRate) {
 
     static final int DEFAULT_TLS_PORT = 8883;
     /** MQTT 3.1.1 and 5 encode a topic name's length in two bytes. */
     static final int MAX_TOPIC_BYTES = 65535;
+    /** What a Serverless deployment allows one client to publish: 10 messages per second. */
+    static final int DEFAULT_PUBLISH_RATE = 10;
+    /** Whole numbers only: "+5", "-0", "1.5" and "10/s" are refused rather than guessed at. */
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]+");
 
-    /** Reads the settings; a missing or malformed variable ends in a {@link SettingsException} naming it. */
-    static ExampleSettings fromEnvironment(String module) {
-        Map<String, String> env = System.getenv();
+    /**
+     * Reads the settings; a missing or malformed variable ends in a {@link SettingsException} naming it.
+     * Without MQTT_CLIENT_ID the client id is {@code clientIdPrefix} and 8 random hex digits, 23 characters at
+     * most: the limit of MQTT 3.1.1 (and of some deployments), so a default id is accepted everywhere.
+     */
+    static ExampleSettings fromEnvironment(String clientIdPrefix) {
+        return from(System.getenv(), clientIdPrefix);
+    }
+
+    static ExampleSettings from(Map<String, String> env, String clientIdPrefix) {
         // The domain name alone: a pasted URL (scheme, port, path) is refused with what to set instead.
         String host = HostSetting.domainOnly(required(env, "MQTT_HOST",
                 "your deployment's address from the console, e.g. xxxxxxxx.ala.us-east-1.emqxsl.com"));
@@ -39,11 +52,12 @@ record ExampleSettings(
         String password = required(env, "MQTT_PASSWORD", "that user's password");
         Optional<Path> caFile = caFile(env);
         String clientId = optional(env, "MQTT_CLIENT_ID")
-                .orElse(module + "-" + UUID.randomUUID().toString().substring(0, 8));
+                .orElse(clientIdPrefix + "-" + UUID.randomUUID().toString().substring(0, 8));
         String topic = optional(env, "MQTT_TOPIC").map(ExampleSettings::checkTopic)
                 .orElse("serverless-examples/" + clientId);
         int messages = messages(env);
-        return new ExampleSettings(host, port, username, password, caFile, topic, clientId, messages);
+        int publishRate = publishRate(env);
+        return new ExampleSettings(host, port, username, password, caFile, topic, clientId, messages, publishRate);
     }
 
     /** What the example trusts, in words for the first line it prints. */
@@ -55,7 +69,7 @@ record ExampleSettings(
     public String toString() {
         return "ExampleSettings[host=" + host + ", port=" + port + ", username=" + username
                 + ", password=<redacted>, caFile=" + caFile + ", topic=" + topic + ", clientId=" + clientId
-                + ", messages=" + messages + "]";
+                + ", messages=" + messages + ", publishRate=" + publishRate + "]";
     }
 
     private static String required(Map<String, String> env, String name, String hint) {
@@ -133,5 +147,23 @@ record ExampleSettings(
         }
         throw new SettingsException("MQTT_MESSAGES=" + value + " is not a positive whole number"
                 + ": export MQTT_MESSAGES=<how many QoS 1 messages to send, e.g. 1000>, or unset it to send 1");
+    }
+
+    /**
+     * MQTT_PUBLISH_RATE: at most this many messages per second (see {@link PublishPace}); 10 when not set, what a
+     * Serverless deployment allows one client. 0 turns pacing off, for brokers without that quota.
+     */
+    private static int publishRate(Map<String, String> env) {
+        String value = optional(env, "MQTT_PUBLISH_RATE").orElse(String.valueOf(DEFAULT_PUBLISH_RATE));
+        try {
+            if (WHOLE_NUMBER.matcher(value).matches()) {
+                return Integer.parseInt(value);
+            }
+        } catch (NumberFormatException tooLarge) {
+            // reported below
+        }
+        throw new SettingsException("MQTT_PUBLISH_RATE=" + value + " is not a whole number of messages per second"
+                + ": export MQTT_PUBLISH_RATE=10 (what a Serverless deployment allows one client), 0 to publish"
+                + " without pacing (a broker without that quota), or unset it for 10");
     }
 }

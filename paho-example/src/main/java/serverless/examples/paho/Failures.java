@@ -22,11 +22,15 @@ import javax.net.ssl.SSLHandshakeException;
 final class Failures {
 
     /** Paho 3.1.1 CONNACK return codes (MqttException.getReasonCode). */
+    private static final int V3_IDENTIFIER_REJECTED = 2;
     private static final int V3_BAD_USERNAME_OR_PASSWORD = 4;
     private static final int V3_NOT_AUTHORIZED = 5;
-    /** MQTT 5 CONNACK reason codes 0x86 and 0x87. */
+    /** MQTT 5 CONNACK reason codes 0x85 (client identifier not valid), 0x86 and 0x87. */
+    private static final int V5_CLIENT_IDENTIFIER_NOT_VALID = 0x85;
     private static final int V5_BAD_USERNAME_OR_PASSWORD = 0x86;
     private static final int V5_NOT_AUTHORIZED = 0x87;
+    /** MQTT 5 PUBACK reason code 0x97, quota exceeded: over a Serverless deployment's per-client publish rate. */
+    private static final int QUOTA_EXCEEDED = 0x97;
     /** SUBACK refusal: Paho 3.1.1 throws it (REASON_CODE_SUBSCRIBE_FAILED), the MQTT 5 example too. */
     static final int SUBSCRIPTION_REFUSED = 0x80;
     /** Paho's own "timed out waiting for a response from the server", in both clients. */
@@ -37,21 +41,25 @@ final class Failures {
     private Failures() {
     }
 
-    /** Prints the one-line error (and the stack trace with MQTT_DEBUG=true) and returns the exit code. */
-    static int report(Throwable error, String host) {
+    /**
+     * Prints the one-line error (and the stack trace with MQTT_DEBUG=true) and returns the exit code.
+     * {@code settings} is null when reading them failed.
+     */
+    static int report(Throwable error, ExampleSettings settings) {
         boolean settingsProblem = error instanceof SettingsException;
-        System.err.println("ERROR: " + describe(error, host));
+        System.err.println("ERROR: " + describe(error, settings));
         if ("true".equalsIgnoreCase(System.getenv("MQTT_DEBUG"))) {
             error.printStackTrace();
         }
         return settingsProblem ? 2 : 1;
     }
 
-    static String describe(Throwable error, String host) {
+    static String describe(Throwable error, ExampleSettings settings) {
         if (error instanceof SettingsException) {
             return error.getMessage();
         }
-        String line = describeConnectionFailure(error);
+        String line = describeConnectionFailure(error, settings);
+        String host = settings == null ? null : settings.host();
         if (host != null && IP_ADDRESS.matcher(host).find()) {
             line += " MQTT_HOST " + host + " is an IP address: Serverless needs the deployment's domain name,"
                     + " which the client sends as SNI and checks against the certificate.";
@@ -64,13 +72,28 @@ final class Failures {
         return has(cause, EOFException.class) ? "the server closed the connection" : rootCause(cause);
     }
 
-    private static String describeConnectionFailure(Throwable error) {
-        if (error instanceof RoundTrip.Stalled) {
+    private static String describeConnectionFailure(Throwable error, ExampleSettings settings) {
+        if (error instanceof RoundTrip.Stalled stalled) {
+            // Over the publish rate, Serverless drops a message but still acknowledges it to an MQTT 3.1.1 client.
+            String rate = !stalled.notBack ? "" : " Check also the publish rate: over 10 messages per second per"
+                    + " client a Serverless deployment drops messages without telling an MQTT 3.1.1 client"
+                    + " (MQTT_PUBLISH_RATE, default 10).";
             return error.getMessage() + "."
                     + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC, and, if the"
-                    + " connection was lost, that the deployment is running (its status in the console).";
+                    + " connection was lost, that the deployment is running (its status in the console)." + rate;
+        }
+        if (error instanceof RoundTrip.Refused refused && refused.reasonCode == QUOTA_EXCEEDED) {
+            return "The broker refused message " + refused.message + " with reason code 0x97 (quota exceeded):"
+                    + " this client published faster than the deployment allows (Serverless: 10 messages per second"
+                    + " per client). Keep MQTT_PUBLISH_RATE at 10 or below.";
         }
         int reasonCode = pahoReasonCode(error);
+        if (reasonCode == V3_IDENTIFIER_REJECTED || reasonCode == V5_CLIENT_IDENTIFIER_NOT_VALID) {
+            String clientId = settings == null ? "" : settings.clientId();
+            return "The broker rejected the client id (MQTT_CLIENT_ID, " + clientId.codePointCount(0, clientId.length())
+                    + " characters). Use a shorter one: Serverless accepts up to 1024 characters, some deployments"
+                    + " only 23 for MQTT 3.x; 23 or fewer works everywhere.";
+        }
         if (reasonCode == V3_BAD_USERNAME_OR_PASSWORD || reasonCode == V5_BAD_USERNAME_OR_PASSWORD) {
             return "The broker refused the username or password (CONNACK: bad user name or password)."
                     + " Check MQTT_USERNAME and MQTT_PASSWORD against the deployment's Authentication page.";

@@ -17,7 +17,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * messages at QoS 1, wait for every one to come back, disconnect; and survive a dropped connection on the way.
  *
  * <p>Configure with MQTT_HOST, MQTT_USERNAME, MQTT_PASSWORD and optionally MQTT_PORT (8883),
- * MQTT_CA_FILE, MQTT_TOPIC, MQTT_CLIENT_ID, MQTT_MESSAGES (1). See README.md.
+ * MQTT_CA_FILE, MQTT_TOPIC, MQTT_CLIENT_ID, MQTT_MESSAGES (1), MQTT_PUBLISH_RATE (10 per second). See README.md.
  */
 public final class PahoExample {
 
@@ -36,10 +36,10 @@ public final class PahoExample {
         PAHO_LOG.setLevel(Level.OFF);
         ExampleSettings settings = null;
         try {
-            settings = ExampleSettings.fromEnvironment("paho-example");
+            settings = ExampleSettings.fromEnvironment("paho");
             run(settings);
         } catch (Exception e) {
-            System.exit(Failures.report(e, settings == null ? null : settings.host()));
+            System.exit(Failures.report(e, settings));
         }
     }
 
@@ -98,11 +98,17 @@ public final class PahoExample {
             }
             System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
 
-            // 5. Publish at QoS 1 without waiting for each PUBACK, but with at most WINDOW messages unfinished.
+            // [START publish_loop]
+            // 5. Publish at QoS 1 without waiting for each PUBACK, but with at most WINDOW messages unfinished, and
+            //    at most MQTT_PUBLISH_RATE messages per second: over 10 per second, Serverless drops an MQTT 3.1.1
+            //    client's messages without a word (the PUBACK looks normal), so the pace is kept here.
+            PublishPace pace = new PublishPace(settings.publishRate());
             for (int i = 1; i <= settings.messages(); i++) {
                 roundTrip.awaitRoom(WINDOW);
+                pace.awaitTurn();
                 publish(client, settings.topic(), roundTrip.payload(i), i);
             }
+            // [END publish_loop]
             roundTrip.awaitAllAcknowledged();
             System.out.println("Published " + settings.messages() + "/" + settings.messages() + " messages to "
                     + settings.topic() + " at QoS 1");

@@ -33,10 +33,10 @@ public final class PahoV5Example {
         PAHO_LOG.setLevel(Level.OFF);
         ExampleSettings settings = null;
         try {
-            settings = ExampleSettings.fromEnvironment("paho-v5-example");
+            settings = ExampleSettings.fromEnvironment("paho-v5");
             run(settings);
         } catch (Exception e) {
-            System.exit(Failures.report(e, settings == null ? null : settings.host()));
+            System.exit(Failures.report(e, settings));
         }
     }
 
@@ -88,11 +88,15 @@ public final class PahoV5Example {
         System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
 
         // 5. Publish at QoS 1 without waiting for each PUBACK, but with at most WINDOW messages unfinished, and
-        //    never more than the broker's Receive Maximum from the CONNACK (Paho throws beyond it).
+        //    never more than the broker's Receive Maximum from the CONNACK (Paho throws beyond it); and at most
+        //    MQTT_PUBLISH_RATE messages per second: Serverless refuses what is over 10 per second with PUBACK 0x97
+        //    (quota exceeded), which ends the run (ReconnectingV5Callback.deliveryComplete).
         Integer receiveMaximum = connect.getResponseProperties().getReceiveMaximum(); // null: 65,535
         int window = receiveMaximum == null ? WINDOW : Math.min(WINDOW, receiveMaximum);
+        PublishPace pace = new PublishPace(settings.publishRate());
         for (int i = 1; i <= settings.messages(); i++) {
             roundTrip.awaitRoom(window);
+            pace.awaitTurn();
             publish(client, settings.topic(), roundTrip, i);
         }
         roundTrip.awaitAllAcknowledged();

@@ -12,6 +12,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
+import org.eclipse.paho.mqttv5.common.packet.MqttReturnCode;
 
 /**
  * {@link PahoV5Example}'s client callback (MQTT 5): the same job as {@link ReconnectingCallback} with Paho's
@@ -39,10 +40,22 @@ final class ReconnectingV5Callback implements MqttCallback, AutoCloseable {
         roundTrip.received(new String(message.getPayload(), UTF_8));
     }
 
+    // [START puback_quota_exceeded]
     @Override
     public void deliveryComplete(IMqttToken token) {
-        roundTrip.acknowledged((Integer) token.getUserContext()); // the message number given to publish()
+        int i = (Integer) token.getUserContext(); // the message number given to publish()
+        // Paho completes a QoS 1 publish on any PUBACK, a refusal included: the PUBACK's reason code is in the
+        // token. 0x97 (quota exceeded) is Serverless' answer to more than 10 messages per second from one client,
+        // and ends the run at once. (Another refusal, such as 0x87 from the ACL, shows as a message that does
+        // not come back.)
+        int[] reasonCodes = token.getReasonCodes();
+        if (reasonCodes != null && reasonCodes[0] == MqttReturnCode.RETURN_CODE_QUOTA_EXCEEDED) {
+            roundTrip.refused(i, reasonCodes[0]);
+        } else {
+            roundTrip.acknowledged(i);
+        }
     }
+    // [END puback_quota_exceeded]
 
     @Override
     public void disconnected(MqttDisconnectResponse response) {

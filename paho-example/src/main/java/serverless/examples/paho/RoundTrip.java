@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Paho reports PUBACKs and messages on its callback thread; the main thread waits in the {@code await}
  * methods (MQTT 5 also for a reconnect, see {@link #awaitConnected}). Every wait ends with {@link Stalled}
- * once nothing new has happened for 20 s.
+ * once nothing new has happened for 20 s, and with {@link Refused} as soon as an MQTT 5 PUBACK has refused
+ * a message for the publish rate (see {@link #refused}).
  */
 final class RoundTrip {
 
@@ -29,6 +30,8 @@ final class RoundTrip {
     private int duplicates;
     private int started;
     private int finished;
+    private int refusedMessage;
+    private int refusedReasonCode;
     private long lastProgress = System.nanoTime();
 
     RoundTrip(String clientId, int total) {
@@ -42,7 +45,8 @@ final class RoundTrip {
     }
 
     /** Waits until fewer than {@code window} messages are unfinished, then counts one more as sent. */
-    synchronized void awaitRoom(int window) throws Stalled, InterruptedException {
+    synchronized void awaitRoom(int window) throws Stalled, Refused, InterruptedException {
+        throwIfRefused(); // also when the window has room: a refusal ends the run at once
         while (started - finished >= window) {
             awaitProgress();
         }
@@ -57,6 +61,19 @@ final class RoundTrip {
             acknowledgedCount++;
             progress(i);
         }
+    }
+
+    /**
+     * The broker refused message {@code i} in its MQTT 5 PUBACK with {@code reasonCode} (0x97, quota exceeded):
+     * every wait now ends with {@link Refused}. Waiting for the rest would only wait for messages that the
+     * broker is refusing too.
+     */
+    synchronized void refused(int i, int reasonCode) {
+        if (refusedMessage == 0) {
+            refusedMessage = i;
+            refusedReasonCode = reasonCode;
+        }
+        notifyAll();
     }
 
     /** A message arrived through the subscription; payloads that are not this run's are ignored. */
@@ -75,7 +92,7 @@ final class RoundTrip {
     }
 
     /** Waits until {@code connected} says so; {@link #connectionChanged()} wakes it up. */
-    synchronized void awaitConnected(BooleanSupplier connected) throws Stalled, InterruptedException {
+    synchronized void awaitConnected(BooleanSupplier connected) throws Stalled, Refused, InterruptedException {
         while (!connected.getAsBoolean()) {
             awaitProgress();
         }
@@ -86,13 +103,13 @@ final class RoundTrip {
         notifyAll();
     }
 
-    synchronized void awaitAllAcknowledged() throws Stalled, InterruptedException {
+    synchronized void awaitAllAcknowledged() throws Stalled, Refused, InterruptedException {
         while (acknowledgedCount < total) {
             awaitProgress();
         }
     }
 
-    synchronized void awaitAllReceived() throws Stalled, InterruptedException {
+    synchronized void awaitAllReceived() throws Stalled, Refused, InterruptedException {
         while (receivedCount < total) {
             awaitProgress();
         }
@@ -110,17 +127,27 @@ final class RoundTrip {
         notifyAll();
     }
 
-    /** Waits for the next acknowledgement or message, or throws once nothing has happened for 20 s. */
-    private void awaitProgress() throws Stalled, InterruptedException {
+    /**
+     * Waits for the next acknowledgement or message, or throws once nothing has happened for 20 s, or at once
+     * when the broker has refused a message.
+     */
+    private void awaitProgress() throws Stalled, Refused, InterruptedException {
+        throwIfRefused();
         long left = lastProgress + STALL_LIMIT.toNanos() - System.nanoTime();
         if (left <= 0) {
             throw receivedCount < total
                     ? new Stalled((total - receivedCount) + " of " + total + " messages did not come back within "
-                            + STALL_LIMIT.toSeconds() + " s of the last one")
+                            + STALL_LIMIT.toSeconds() + " s of the last one", true)
                     : new Stalled((total - acknowledgedCount) + " of " + total + " messages were not acknowledged"
-                            + " (PUBACK) within " + STALL_LIMIT.toSeconds() + " s of the last one");
+                            + " (PUBACK) within " + STALL_LIMIT.toSeconds() + " s of the last one", false);
         }
         TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+
+    private void throwIfRefused() throws Refused {
+        if (refusedMessage != 0) {
+            throw new Refused(refusedMessage, refusedReasonCode);
+        }
     }
 
     private int indexOf(String payload) {
@@ -135,10 +162,28 @@ final class RoundTrip {
         return -1;
     }
 
-    /** Nothing new arrived for {@link #STALL_LIMIT}: the message says how many are missing. */
+    /**
+     * Nothing new arrived for {@link #STALL_LIMIT}: the message says how many are missing. {@code notBack}: they
+     * were acknowledged but did not come back (what a broker's silent drop looks like to MQTT 3.1.1).
+     */
     static final class Stalled extends Exception {
-        Stalled(String message) {
+        final boolean notBack;
+
+        Stalled(String message, boolean notBack) {
             super(message);
+            this.notBack = notBack;
+        }
+    }
+
+    /** The broker refused a message in its MQTT 5 PUBACK: which one (1..N) and the reason code. */
+    static final class Refused extends Exception {
+        final int message;
+        final int reasonCode;
+
+        Refused(int message, int reasonCode) {
+            super(String.format("the broker refused message %d with reason code 0x%02X", message, reasonCode));
+            this.message = message;
+            this.reasonCode = reasonCode;
         }
     }
 }

@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
@@ -47,9 +48,11 @@ import org.eclipse.paho.client.mqttv3.internal.websocket.WebSocketHandshake;
 final class Failures {
 
     /** Paho 3.1.1 CONNACK return codes (MqttException.getReasonCode). */
+    private static final int V3_IDENTIFIER_REJECTED = 2;
     private static final int V3_BAD_USERNAME_OR_PASSWORD = 4;
     private static final int V3_NOT_AUTHORIZED = 5;
-    /** MQTT 5 CONNACK reason codes 0x86 and 0x87 (HiveMQ client: Mqtt5ConnAckException). */
+    /** MQTT 5 CONNACK reason codes 0x85 (client identifier not valid), 0x86, 0x87 (Mqtt5ConnAckException). */
+    private static final int V5_CLIENT_IDENTIFIER_NOT_VALID = 0x85;
     private static final int V5_BAD_USERNAME_OR_PASSWORD = 0x86;
     private static final int V5_NOT_AUTHORIZED = 0x87;
     /** SUBACK refusal: Paho 3.1.1 throws it as MqttException.REASON_CODE_SUBSCRIBE_FAILED. */
@@ -109,12 +112,27 @@ final class Failures {
     }
 
     private static String describeConnectionFailure(Throwable error, ExampleSettings settings) {
-        if (error instanceof RoundTrip.Stalled) {
+        if (error instanceof RoundTrip.Stalled stalled) {
+            // Over the publish rate, Serverless drops a message but still acknowledges it to an MQTT 3.1.1 client.
+            String rate = !stalled.notBack ? "" : " Check also the publish rate: over 10 messages per second per"
+                    + " client a Serverless deployment drops messages without telling an MQTT 3.1.1 client"
+                    + " (MQTT_PUBLISH_RATE, default 10).";
             return error.getMessage() + "."
                     + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC, and, if the"
-                    + " connection was lost, that the deployment is running (its status in the console).";
+                    + " connection was lost, that the deployment is running (its status in the console)." + rate;
+        }
+        if (error instanceof RoundTrip.NotPublished notPublished && isQuotaExceeded(notPublished.getCause())) {
+            return "The broker refused message " + notPublished.message + " with reason code 0x97 (quota exceeded):"
+                    + " this client published faster than the deployment allows (Serverless: 10 messages per second"
+                    + " per client). Keep MQTT_PUBLISH_RATE at 10 or below.";
         }
         int reasonCode = reasonCode(error);
+        if (reasonCode == V3_IDENTIFIER_REJECTED || reasonCode == V5_CLIENT_IDENTIFIER_NOT_VALID) {
+            String clientId = settings == null ? "" : settings.clientId();
+            return "The broker rejected the client id (MQTT_CLIENT_ID, " + clientId.codePointCount(0, clientId.length())
+                    + " characters). Use a shorter one: Serverless accepts up to 1024 characters, some deployments"
+                    + " only 23 for MQTT 3.x; 23 or fewer works everywhere.";
+        }
         if (reasonCode == V3_BAD_USERNAME_OR_PASSWORD || reasonCode == V5_BAD_USERNAME_OR_PASSWORD) {
             return "The broker refused the username or password (CONNACK: bad user name or password)."
                     + " Check MQTT_USERNAME and MQTT_PASSWORD against the deployment's Authentication page.";
@@ -250,6 +268,15 @@ final class Failures {
         return "The WebSocket path /mqtt " + answer + " on port " + settings.port() + ": Serverless serves MQTT over"
                 + " WebSocket on /mqtt at port 8084, so this is another server (or something in between answered)."
                 + " Check MQTT_HOST, and set MQTT_PORT=8084.";
+    }
+
+    /**
+     * The HiveMQ client's PUBACK with reason code 0x97, quota exceeded: Serverless' answer to more than 10
+     * messages per second from one client. The publish future fails with it (Mqtt5PubAckException).
+     */
+    private static boolean isQuotaExceeded(Throwable error) {
+        return causes(error).stream().anyMatch(t -> t instanceof Mqtt5PubAckException refused
+                && refused.getMqttMessage().getReasonCode() == Mqtt5PubAckReasonCode.QUOTA_EXCEEDED);
     }
 
     /** No TCP connection within the bound: the JDK's "Connect timed out", Netty's ConnectTimeoutException. */

@@ -32,7 +32,7 @@ public final class HiveMqWebSocketExample {
         }
         ExampleSettings settings = null;
         try {
-            settings = ExampleSettings.fromEnvironment("hivemq-websocket-example");
+            settings = ExampleSettings.fromEnvironment("hivemq-ws");
             run(settings);
         } catch (Exception e) {
             // System.exit also ends the client's Netty threads when the failure came after connecting.
@@ -115,11 +115,16 @@ public final class HiveMqWebSocketExample {
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
 
-        // 6. Publish at QoS 1 without waiting for each PUBACK, but with at most WINDOW messages unfinished. Each
-        //    future completes with the PUBACK, or fails with its error code (e.g. 0x87, the ACL). While the
-        //    connection is down, the client keeps what it is given and sends it after the reconnect.
+        // [START hivemq_publish_loop]
+        // 6. Publish at QoS 1 without waiting for each PUBACK, but with at most WINDOW messages unfinished, and at
+        //    most MQTT_PUBLISH_RATE messages per second. Each future completes with the PUBACK, or fails with its
+        //    error code (Mqtt5PubAckException): 0x87 is the ACL, 0x97 (quota exceeded) is Serverless' answer to
+        //    more than 10 messages per second from one client; either ends the run at once. While the connection
+        //    is down, the client keeps what it is given and sends it after the reconnect.
+        PublishPace pace = new PublishPace(settings.publishRate());
         for (int i = 1; i <= settings.messages(); i++) {
             roundTrip.awaitRoom(WINDOW);
+            pace.awaitTurn();
             int number = i;
             async.publishWith()
                     .topic(settings.topic())
@@ -130,10 +135,11 @@ public final class HiveMqWebSocketExample {
                         if (error == null) {
                             roundTrip.acknowledged(number);
                         } else {
-                            roundTrip.failed(error);
+                            roundTrip.failed(number, error);
                         }
                     });
         }
+        // [END hivemq_publish_loop]
         roundTrip.awaitAllAcknowledged();
         System.out.println("Published " + settings.messages() + "/" + settings.messages() + " messages to "
                 + settings.topic() + " at QoS 1");

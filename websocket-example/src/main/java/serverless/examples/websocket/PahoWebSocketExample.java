@@ -18,7 +18,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * and survive a dropped connection on the way.
  *
  * <p>Configure with MQTT_HOST, MQTT_USERNAME, MQTT_PASSWORD and optionally MQTT_PORT (8084),
- * MQTT_WS_PATH (/mqtt), MQTT_CA_FILE, MQTT_TOPIC, MQTT_CLIENT_ID, MQTT_MESSAGES (1). See README.md.
+ * MQTT_WS_PATH (/mqtt), MQTT_CA_FILE, MQTT_TOPIC, MQTT_CLIENT_ID, MQTT_MESSAGES (1), MQTT_PUBLISH_RATE (10 per
+ * second). See README.md.
  */
 public final class PahoWebSocketExample {
 
@@ -37,7 +38,7 @@ public final class PahoWebSocketExample {
         PAHO_LOG.setLevel(Level.OFF);
         ExampleSettings settings = null;
         try {
-            settings = ExampleSettings.fromEnvironment("websocket-example");
+            settings = ExampleSettings.fromEnvironment("paho-ws");
             run(settings);
         } catch (Exception e) {
             System.exit(Failures.report(e, settings));
@@ -104,11 +105,17 @@ public final class PahoWebSocketExample {
             }
             System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
 
-            // 5. Publish at QoS 1 without waiting for each PUBACK, but with at most WINDOW messages unfinished.
+            // [START paho_publish_loop]
+            // 5. Publish at QoS 1 without waiting for each PUBACK, but with at most WINDOW messages unfinished, and
+            //    at most MQTT_PUBLISH_RATE messages per second: over 10 per second, Serverless drops an MQTT 3.1.1
+            //    client's messages without a word (the PUBACK looks normal), so the pace is kept here.
+            PublishPace pace = new PublishPace(settings.publishRate());
             for (int i = 1; i <= settings.messages(); i++) {
                 roundTrip.awaitRoom(WINDOW);
+                pace.awaitTurn();
                 publish(client, settings.topic(), roundTrip.payload(i), i);
             }
+            // [END paho_publish_loop]
             roundTrip.awaitAllAcknowledged();
             System.out.println("Published " + settings.messages() + "/" + settings.messages() + " messages to "
                     + settings.topic() + " at QoS 1");

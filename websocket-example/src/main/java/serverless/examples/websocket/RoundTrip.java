@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The clients report PUBACKs and messages on their own threads; the main thread waits in the
  * {@code await} methods. Every wait ends with {@link Stalled} once nothing new has happened for 20 s, and
- * with the first failed publish (for example a PUBACK error code) as soon as there is one.
+ * with the first failed publish ({@link NotPublished}, for example a PUBACK error code) as soon as there is one.
  */
 final class RoundTrip {
 
@@ -31,6 +31,7 @@ final class RoundTrip {
     private int started;
     private int finished;
     private Throwable failure;
+    private int failedMessage;
     private long lastProgress = System.nanoTime();
 
     RoundTrip(String clientId, int total) {
@@ -45,6 +46,7 @@ final class RoundTrip {
 
     /** Waits until fewer than {@code window} messages are unfinished, then counts one more as sent. */
     synchronized void awaitRoom(int window) throws Stalled, ExecutionException, InterruptedException {
+        throwIfFailed(); // also when the window has room: a failed publish ends the run at once
         while (started - finished >= window) {
             awaitProgress();
         }
@@ -62,9 +64,10 @@ final class RoundTrip {
     }
 
     /** Message {@code i} was not published (the broker's PUBACK refused it): every wait now fails with this. */
-    synchronized void failed(Throwable error) {
+    synchronized void failed(int i, Throwable error) {
         if (failure == null) {
             failure = error;
+            failedMessage = i;
         }
         notifyAll();
     }
@@ -110,18 +113,22 @@ final class RoundTrip {
 
     /** Waits for the next acknowledgement or message, or throws once nothing has happened for 20 s. */
     private void awaitProgress() throws Stalled, ExecutionException, InterruptedException {
-        if (failure != null) {
-            throw new ExecutionException("a message was not published", failure);
-        }
+        throwIfFailed();
         long left = lastProgress + STALL_LIMIT.toNanos() - System.nanoTime();
         if (left <= 0) {
             throw receivedCount < total
                     ? new Stalled((total - receivedCount) + " of " + total + " messages did not come back within "
-                            + STALL_LIMIT.toSeconds() + " s of the last one")
+                            + STALL_LIMIT.toSeconds() + " s of the last one", true)
                     : new Stalled((total - acknowledgedCount) + " of " + total + " messages were not acknowledged"
-                            + " (PUBACK) within " + STALL_LIMIT.toSeconds() + " s of the last one");
+                            + " (PUBACK) within " + STALL_LIMIT.toSeconds() + " s of the last one", false);
         }
         TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+
+    private void throwIfFailed() throws NotPublished {
+        if (failure != null) {
+            throw new NotPublished(failedMessage, failure);
+        }
     }
 
     private int indexOf(String payload) {
@@ -136,10 +143,26 @@ final class RoundTrip {
         return -1;
     }
 
-    /** Nothing new arrived for {@link #STALL_LIMIT}: the message says how many are missing. */
+    /**
+     * Nothing new arrived for {@link #STALL_LIMIT}: the message says how many are missing. {@code notBack}: they
+     * were acknowledged but did not come back (what a broker's silent drop looks like to MQTT 3.1.1).
+     */
     static final class Stalled extends Exception {
-        Stalled(String message) {
+        final boolean notBack;
+
+        Stalled(String message, boolean notBack) {
             super(message);
+            this.notBack = notBack;
+        }
+    }
+
+    /** Message {@code message} (1..N) was not published; the cause says why (e.g. Mqtt5PubAckException). */
+    static final class NotPublished extends ExecutionException {
+        final int message;
+
+        NotPublished(int message, Throwable cause) {
+            super("message " + message + " was not published", cause);
+            this.message = message;
         }
     }
 }

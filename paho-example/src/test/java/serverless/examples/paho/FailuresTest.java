@@ -1,0 +1,98 @@
+package serverless.examples.paho;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The one-line errors this module adds for Serverless' quotas, with the phrases the harness checks. */
+class FailuresTest {
+
+    private static final ExampleSettings SETTINGS = ExampleSettings.from(Map.of(
+            "MQTT_HOST", "xxxxxxxx.ala.us-east-1.emqxsl.com", "MQTT_USERNAME", "demo", "MQTT_PASSWORD", "secret",
+            "MQTT_CLIENT_ID", "c".repeat(1100)), "paho");
+
+    @Test
+    void messagesThatDidNotComeBackPointAtTheAclAndThePublishRate() {
+        String line = Failures.describe(new RoundTrip.Stalled(
+                "20 of 30 messages did not come back within 20 s of the last one", true), SETTINGS);
+
+        assertTrue(line.startsWith("20 of 30 messages did not come back within 20 s of the last one. "), line);
+        assertContainsIgnoringCase(line, "ACL");
+        assertContainsIgnoringCase(line, "MQTT_PUBLISH_RATE");
+        assertTrue(line.contains("without telling an MQTT 3.1.1 client"), line);
+    }
+
+    @Test
+    void messagesWithoutPubAckGetNoRateHint() {
+        // The rate drops messages after their PUBACK, so it cannot be why PUBACKs are missing.
+        String line = Failures.describe(new RoundTrip.Stalled(
+                "3 of 30 messages were not acknowledged (PUBACK) within 20 s of the last one", false), SETTINGS);
+
+        assertContainsIgnoringCase(line, "ACL");
+        assertFalse(line.contains("MQTT_PUBLISH_RATE"), line);
+    }
+
+    @Test
+    void aPubAckWithQuotaExceededSaysWhichMessageAndWhatToKeepTheRateAt() {
+        assertEquals("The broker refused message 11 with reason code 0x97 (quota exceeded): this client published"
+                        + " faster than the deployment allows (Serverless: 10 messages per second per client). Keep"
+                        + " MQTT_PUBLISH_RATE at 10 or below.",
+                Failures.describe(new RoundTrip.Refused(11, 0x97), SETTINGS));
+    }
+
+    @Test
+    void aRefusedClientIdNamesTheVariableItsLengthAndTheLimits() {
+        String expected = "The broker rejected the client id (MQTT_CLIENT_ID, 1100 characters). Use a shorter one:"
+                + " Serverless accepts up to 1024 characters, some deployments only 23 for MQTT 3.x; 23 or fewer works"
+                + " everywhere.";
+        // MQTT 3.1.1: CONNACK return code 2, identifier rejected.
+        assertEquals(expected, Failures.describe(
+                new org.eclipse.paho.client.mqttv3.MqttException(
+                        org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_INVALID_CLIENT_ID), SETTINGS));
+        // MQTT 5: CONNACK reason code 0x85, client identifier not valid.
+        assertEquals(expected, Failures.describe(new org.eclipse.paho.mqttv5.common.MqttException(0x85), SETTINGS));
+    }
+
+    @Test
+    void aNewFailureLineIsOneLineOnStandardErrorAndExitCode1() {
+        PrintStream standardError = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int exitCode;
+        try {
+            System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            exitCode = Failures.report(new RoundTrip.Refused(3, 0x97), SETTINGS);
+        } finally {
+            System.setErr(standardError);
+        }
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exitCode);
+        assertTrue(output.startsWith("ERROR: The broker refused message 3 with reason code 0x97"), output);
+        assertEquals(1, output.lines().count(), output);
+    }
+
+    @Test
+    void aBadPublishRateIsASettingsErrorWithExitCode2() {
+        PrintStream standardError = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int exitCode;
+        try {
+            System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            exitCode = Failures.report(new SettingsException("MQTT_PUBLISH_RATE=-1 is not a whole number"), null);
+        } finally {
+            System.setErr(standardError);
+        }
+        assertEquals(2, exitCode);
+        assertTrue(printed.toString(StandardCharsets.UTF_8).startsWith("ERROR: MQTT_PUBLISH_RATE=-1"));
+    }
+
+    private static void assertContainsIgnoringCase(String line, String phrase) {
+        assertTrue(line.toLowerCase(Locale.ROOT).contains(phrase.toLowerCase(Locale.ROOT)), line);
+    }
+}
