@@ -159,6 +159,15 @@ final class ReconnectingSession {
         return puback.future();
     }
 
+    /**
+     * Stops reconnecting: the run has failed, and closing Vert.x is about to close the connection, which must
+     * not be reported as lost.
+     */
+    void stop() {
+        stopped = true;
+        vertx.cancelTimer(retryTimer);
+    }
+
     /** Stops reconnecting and sends DISCONNECT; the broker keeps the session (clean session off). */
     Future<Void> disconnect() {
         stopped = true;

@@ -116,6 +116,10 @@ public final class VertxExample {
                         return session.disconnect();
                     });
 
+            // On a failure, stop reconnecting before Vert.x closes the connection (registered first, so it runs
+            // before main wakes up): closing it is no lost connection to report or to reconnect.
+            done.onFailure(error -> session.stop());
+
             // Everything above runs on Vert.x's event loop; main's only job is to wait for the outcome, once.
             // There is no total limit, since a large MQTT_MESSAGES takes its time: every step has its own (the
             // connect and the SUBACK 10 s each; the round trip ends in an error once nothing new has arrived for
