@@ -25,7 +25,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 final class MqttChecks {
 
     private final Findings findings;
-    private final String clientIdPrefix = "serverless-doctor-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String clientIdPrefix = clientIdPrefix();
 
     MqttChecks(Findings findings) {
         this.findings = findings;
@@ -46,14 +46,14 @@ final class MqttChecks {
             String uri = target.getValue();
             long start = System.nanoTime();
             try {
-                MqttConnection connection = MqttConnection.open(uri, clientIdPrefix + "-" + target.getKey(), settings, sockets);
+                MqttConnection connection = MqttConnection.open(uri, clientId(target.getKey()), settings, sockets);
                 findings.mqtt.put(target.getKey(), connection);
                 seen.add(uri + ": CONNACK " + ReasonCodes.describe(0) + " (" + millisSince(start) + " ms)");
             } catch (MqttException e) {
                 seen.add(uri + ": " + brief(e));
                 if (failure == null) {
-                    failure = target.getKey().equals("wss") ? diagnoseWebSocket(settings, uri, e, sockets)
-                            : diagnose(settings, uri, e);
+                    failure = target.getKey().equals("wss") ? diagnoseWebSocket(settings, uri, e, sockets, clientId("wss"))
+                            : diagnose(settings, uri, e, clientId("ssl"));
                 }
             }
         }
@@ -87,10 +87,9 @@ final class MqttChecks {
         long start = System.nanoTime();
         int acknowledged = publisher.publish(topic, payload);
         if (acknowledged >= 0x80) {
+            // Usually the ACL; 0x97 quota exceeded is a rate or another quota of the deployment.
             return StepResult.fail(Step.ROUND_TRIP, "the broker refused the QoS 1 publish to " + topic + ": PUBACK "
-                            + ReasonCodes.describe(acknowledged),
-                    "The user's ACL must allow publishing to " + topic + ": check the deployment's Authorization page,"
-                            + " or set MQTT_TOPIC to a topic the user may use.",
+                            + ReasonCodes.describe(acknowledged), ReasonCodes.pubackAdvice(acknowledged, topic),
                     "PUBACK " + ReasonCodes.describe(acknowledged));
         }
         long deadline = start + MqttConnection.TIMEOUT.toNanos();
@@ -101,23 +100,48 @@ final class MqttChecks {
                         .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 arrivals.add(connection.uri() + " after " + TimeUnit.NANOSECONDS.toMillis(arrival.nanoTime() - start) + " ms");
             } catch (TimeoutException | ExecutionException e) {
-                return StepResult.fail(Step.ROUND_TRIP, "the QoS 1 message to " + topic + " was acknowledged (PUBACK "
-                                + ReasonCodes.describe(acknowledged) + ") but did not come back within "
-                                + MqttConnection.TIMEOUT.toSeconds() + " s over " + connection.uri(),
-                        "The user's ACL must allow both publishing and subscribing to " + topic + ": check the"
-                                + " deployment's Authorization page, or set MQTT_TOPIC to a topic the user may use.",
-                        "no message on " + topic + " within " + MqttConnection.TIMEOUT.toSeconds() + " s");
+                return notBack(topic, acknowledged, connection.uri());
             }
         }
         return StepResult.pass(Step.ROUND_TRIP, "published QoS 1 to " + topic + " over " + publisher.uri()
                 + " (PUBACK " + ReasonCodes.describe(acknowledged) + "), received over " + String.join(" and over ", arrivals));
     }
 
+    /**
+     * A new run's client id prefix, e.g. doctor-3f2a9c1d; each connection adds -ssl or -wss. 19 characters,
+     * within the 23 that every broker accepts (some deployments refuse longer client ids over MQTT 3.x).
+     */
+    static String clientIdPrefix() {
+        return "doctor-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The client id of the connection over ssl:// or wss://. */
+    private String clientId(String transport) {
+        return clientIdPrefix + "-" + transport;
+    }
+
+    /**
+     * The broker acknowledged the message but it did not come back over {@code uri}. Usually the ACL (allowed to
+     * publish, not to subscribe, or the other way round). A deployment over its publish rate also drops messages,
+     * and an MQTT 3.1.1 client is not even told: not the doctor's one message, but maybe the user's own clients.
+     */
+    static StepResult notBack(String topic, int acknowledged, String uri) {
+        return StepResult.fail(Step.ROUND_TRIP, "the QoS 1 message to " + topic + " was acknowledged (PUBACK "
+                        + ReasonCodes.describe(acknowledged) + ") but did not come back within "
+                        + MqttConnection.TIMEOUT.toSeconds() + " s over " + uri,
+                "The user's ACL must allow both publishing and subscribing to " + topic + ": check the"
+                        + " deployment's Authorization page, or set MQTT_TOPIC to a topic the user may use. A deployment"
+                        + " also drops messages over its publish rate (Serverless: 10 messages per second per client),"
+                        + " without telling an MQTT 3.1.1 client: the doctor sent one, but keep your own clients at 10"
+                        + " per second or below (the examples pace themselves with MQTT_PUBLISH_RATE).",
+                "no message on " + topic + " within " + MqttConnection.TIMEOUT.toSeconds() + " s");
+    }
+
     /** CONNECT over ssl:// failed: a CONNACK refusal in words, or what the transport did. */
-    private static StepResult diagnose(Settings settings, String uri, MqttException e) {
+    private static StepResult diagnose(Settings settings, String uri, MqttException e, String clientId) {
         int code = e.getReasonCode();
         if (ReasonCodes.fromServer(code)) {
-            return connackRefusal(settings, uri, code, e);
+            return connackRefusal(settings, uri, code, e, clientId);
         }
         if (code == MqttClientException.REASON_CODE_CLIENT_TIMEOUT || code == MqttClientException.REASON_CODE_CONNECTION_LOST
                 || Causes.has(e, EOFException.class) || Causes.has(e, SocketTimeoutException.class)) {
@@ -131,10 +155,11 @@ final class MqttChecks {
     }
 
     /** CONNECT over wss:// failed: a CONNACK refusal, or the WebSocket upgrade (the path) in words. */
-    private static StepResult diagnoseWebSocket(Settings settings, String uri, MqttException e, SSLSocketFactory sockets) {
+    private static StepResult diagnoseWebSocket(Settings settings, String uri, MqttException e, SSLSocketFactory sockets,
+            String clientId) {
         int code = e.getReasonCode();
         if (ReasonCodes.fromServer(code)) {
-            return connackRefusal(settings, uri, code, e);
+            return connackRefusal(settings, uri, code, e, clientId);
         }
         if (Causes.has(e, SSLException.class)) {
             return unexpected(uri, e);
@@ -157,11 +182,11 @@ final class MqttChecks {
                 "Check MQTT_HOST, and set MQTT_WS_PORT=8084.", error);
     }
 
-    private static StepResult connackRefusal(Settings settings, String uri, int code, MqttException e) {
+    private static StepResult connackRefusal(Settings settings, String uri, int code, MqttException e, String clientId) {
         String who = settings.username().map(user -> "user " + user)
                 .orElse("an anonymous CONNECT (MQTT_USERNAME is not set)");
         return StepResult.fail(Step.MQTT, "the broker refused " + who + " over " + uri + ": CONNACK "
-                + ReasonCodes.describe(code), ReasonCodes.connackAdvice(code, settings.username().isPresent()),
+                + ReasonCodes.describe(code), ReasonCodes.connackAdvice(code, settings.username().isPresent(), clientId),
                 "CONNACK reason code " + ReasonCodes.describe(code) + " (" + Causes.exact(e) + ")");
     }
 

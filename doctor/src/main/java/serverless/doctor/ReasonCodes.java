@@ -4,12 +4,14 @@ import java.util.Map;
 
 /**
  * MQTT 5 reason codes in words (OASIS MQTT 5.0, section 2.4), and what a Serverless user should check for
- * the ones a CONNACK or SUBACK can carry.
+ * the ones a CONNACK or PUBACK can carry.
  */
 final class ReasonCodes {
 
+    static final int CLIENT_IDENTIFIER_NOT_VALID = 0x85;
     static final int BAD_USER_NAME_OR_PASSWORD = 0x86;
     static final int NOT_AUTHORIZED = 0x87;
+    static final int QUOTA_EXCEEDED = 0x97;
 
     private static final Map<Integer, String> WORDS = Map.ofEntries(
             Map.entry(0x00, "success"),
@@ -21,7 +23,7 @@ final class ReasonCodes {
             Map.entry(0x82, "protocol error"),
             Map.entry(0x83, "implementation specific error"),
             Map.entry(0x84, "unsupported protocol version"),
-            Map.entry(0x85, "client identifier not valid"),
+            Map.entry(CLIENT_IDENTIFIER_NOT_VALID, "client identifier not valid"),
             Map.entry(BAD_USER_NAME_OR_PASSWORD, "bad user name or password"),
             Map.entry(NOT_AUTHORIZED, "not authorized"),
             Map.entry(0x88, "server unavailable"),
@@ -32,7 +34,7 @@ final class ReasonCodes {
             Map.entry(0x90, "topic name invalid"),
             Map.entry(0x91, "packet identifier in use"),
             Map.entry(0x95, "packet too large"),
-            Map.entry(0x97, "quota exceeded"),
+            Map.entry(QUOTA_EXCEEDED, "quota exceeded"),
             Map.entry(0x99, "payload format invalid"),
             Map.entry(0x9A, "retain not supported"),
             Map.entry(0x9B, "QoS not supported"),
@@ -56,8 +58,8 @@ final class ReasonCodes {
         return String.format("0x%02X %s", code, WORDS.getOrDefault(code, "(reason code not in MQTT 5)"));
     }
 
-    /** What to check when the CONNACK refused the connection with {@code code}. */
-    static String connackAdvice(int code, boolean usernameSet) {
+    /** What to check when the CONNACK refused the connection with {@code code}; {@code clientId} is the doctor's. */
+    static String connackAdvice(int code, boolean usernameSet, String clientId) {
         if (!usernameSet && (code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED)) {
             return "Serverless has no anonymous access: export MQTT_USERNAME and MQTT_PASSWORD with a user from the"
                     + " deployment's Authentication page (Access Control -> Authentication).";
@@ -70,8 +72,36 @@ final class ReasonCodes {
             case 0x88, 0x89, 0x97, 0x9F -> "The deployment refused for capacity: check in the console that it is"
                     + " running and within its quota (sessions, connection rate), then try again.";
             case 0x8A -> "This client or user is banned on the deployment: check Access Control -> Blacklist.";
-            case 0x85 -> "The client identifier was refused: check MQTT_CLIENT_ID (characters, length).";
+            case CLIENT_IDENTIFIER_NOT_VALID -> clientIdAdvice(clientId);
             default -> "Include the reason code and the exact error below in a support ticket.";
         };
+    }
+
+    /**
+     * CONNACK 0x85 (MQTT 3.1.1: return code 2). The usual cause is the length: Serverless takes client ids of
+     * up to 1024 characters, but an older limit of 23 for MQTT 3.x (the MQTT 3.1 maximum) is still met on some
+     * deployments. The doctor's own id is shorter than that, so the advice is for the user's clients.
+     */
+    private static String clientIdAdvice(String clientId) {
+        return "The broker rejected the client id " + clientId + " (" + clientId.codePointCount(0, clientId.length())
+                + " characters). In your own clients keep the client id (MQTT_CLIENT_ID in the examples) short:"
+                + " Serverless accepts up to 1024 characters, some deployments only 23 for MQTT 3.x; 23 or fewer"
+                + " works everywhere. The doctor's is within that, so also check the deployment's client id rules"
+                + " in the console.";
+    }
+
+    /** What to check when the PUBACK refused the round trip's message to {@code topic} with {@code code}. */
+    static String pubackAdvice(int code, String topic) {
+        if (code == QUOTA_EXCEEDED) {
+            // EMQX (5.9 and later) answers 0x97 to an MQTT 5 PUBLISH over the client's rate; the doctor publishes
+            // once, from a client id of its own, so the quota is the deployment's.
+            return "The deployment refused the message for a quota. It takes at most 10 messages per second from"
+                    + " one client (Serverless) and refuses the rest, but the doctor sent a single message: check in"
+                    + " the console whether the deployment as a whole is over its message rate or another quota."
+                    + " Keep each of your own clients at 10 messages per second or below (the examples pace"
+                    + " themselves with MQTT_PUBLISH_RATE).";
+        }
+        return "The user's ACL must allow publishing to " + topic + ": check the deployment's Authorization page,"
+                + " or set MQTT_TOPIC to a topic the user may use.";
     }
 }

@@ -22,15 +22,24 @@ record ExampleSettings(
         Optional<Path> caFile,
         String topic,
         String clientId,
-        int messages) {
+        int messages,
+        int publishRate) {
 
     static final int DEFAULT_TLS_PORT = 8883;
+    /** What a Serverless deployment takes from one client: 10 messages per second. */
+    static final int DEFAULT_PUBLISH_RATE = 10;
     /** MQTT 3.1.1 and 5 encode a topic name's length in two bytes. */
     static final int MAX_TOPIC_BYTES = 65535;
 
-    /** Reads the settings; a missing or malformed variable ends in a {@link SettingsException} naming it. */
-    static ExampleSettings fromEnvironment(String module) {
-        Map<String, String> env = System.getenv();
+    /**
+     * Reads the settings; a missing or malformed variable ends in a {@link SettingsException} naming it.
+     * {@code clientIdPrefix} starts the generated client id, e.g. "hivemq" for hivemq-3f2a9c1d.
+     */
+    static ExampleSettings fromEnvironment(String clientIdPrefix) {
+        return from(System.getenv(), clientIdPrefix);
+    }
+
+    static ExampleSettings from(Map<String, String> env, String clientIdPrefix) {
         // The domain name alone: a pasted URL (scheme, port, path) is refused with what to set instead.
         String host = HostSetting.domainOnly(required(env, "MQTT_HOST",
                 "your deployment's address from the console, e.g. xxxxxxxx.ala.us-east-1.emqxsl.com"));
@@ -38,12 +47,15 @@ record ExampleSettings(
         String username = required(env, "MQTT_USERNAME", "a user from the deployment's Authentication page");
         String password = required(env, "MQTT_PASSWORD", "that user's password");
         Optional<Path> caFile = caFile(env);
+        // The generated id is short, e.g. hivemq-3f2a9c1d: 23 characters or fewer is accepted by every broker
+        // (MQTT 3.1 allowed no more, and some deployments still refuse longer ones over MQTT 3.x).
         String clientId = optional(env, "MQTT_CLIENT_ID")
-                .orElse(module + "-" + UUID.randomUUID().toString().substring(0, 8));
+                .orElse(clientIdPrefix + "-" + UUID.randomUUID().toString().substring(0, 8));
         String topic = optional(env, "MQTT_TOPIC").map(ExampleSettings::checkTopic)
                 .orElse("serverless-examples/" + clientId);
         int messages = messages(env);
-        return new ExampleSettings(host, port, username, password, caFile, topic, clientId, messages);
+        int publishRate = publishRate(env);
+        return new ExampleSettings(host, port, username, password, caFile, topic, clientId, messages, publishRate);
     }
 
     /** What the example trusts, in words for the first line it prints. */
@@ -55,7 +67,7 @@ record ExampleSettings(
     public String toString() {
         return "ExampleSettings[host=" + host + ", port=" + port + ", username=" + username
                 + ", password=<redacted>, caFile=" + caFile + ", topic=" + topic + ", clientId=" + clientId
-                + ", messages=" + messages + "]";
+                + ", messages=" + messages + ", publishRate=" + publishRate + "]";
     }
 
     private static String required(Map<String, String> env, String name, String hint) {
@@ -133,5 +145,24 @@ record ExampleSettings(
         }
         throw new SettingsException("MQTT_MESSAGES=" + value + " is not a positive whole number"
                 + ": export MQTT_MESSAGES=<how many QoS 1 messages to send, e.g. 1000>, or unset it to send 1");
+    }
+
+    /**
+     * MQTT_PUBLISH_RATE: at most this many messages per second (see PublishPace); 10 when not set, which is
+     * what Serverless allows one client; 0 turns pacing off, for a broker without that quota.
+     */
+    private static int publishRate(Map<String, String> env) {
+        String value = optional(env, "MQTT_PUBLISH_RATE").orElse(String.valueOf(DEFAULT_PUBLISH_RATE));
+        try {
+            int rate = Integer.parseInt(value);
+            if (rate >= 0) {
+                return rate;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new SettingsException("MQTT_PUBLISH_RATE=" + value + " is not a whole number of messages per second"
+                + ": export MQTT_PUBLISH_RATE=10 (what Serverless allows one client, and the default), or 0 to"
+                + " publish without pacing on a broker without that quota");
     }
 }

@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -38,26 +39,39 @@ final class Failures {
     private Failures() {
     }
 
-    /** Prints the one-line error (and the stack trace with MQTT_DEBUG=true) and returns the exit code. */
-    static int report(Throwable error, String host) {
+    /**
+     * Prints the one-line error (and the stack trace with MQTT_DEBUG=true) and returns the exit code.
+     * {@code settings} is null when reading them failed.
+     */
+    static int report(Throwable error, ExampleSettings settings) {
         boolean settingsProblem = error instanceof SettingsException;
-        System.err.println("ERROR: " + describe(error, host));
+        System.err.println("ERROR: " + describe(error, settings));
         if ("true".equalsIgnoreCase(System.getenv("MQTT_DEBUG"))) {
             error.printStackTrace();
         }
         return settingsProblem ? 2 : 1;
     }
 
-    static String describe(Throwable error, String host) {
+    static String describe(Throwable error, ExampleSettings settings) {
         if (error instanceof SettingsException) {
             return error.getMessage();
         }
         if (error instanceof RoundTrip.Stalled) {
+            // MQTT 3.1.1 cannot tell the client that a message was over the rate: a message that does not come
+            // back may have been dropped for it.
             return error.getMessage() + "."
-                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC, and, if the"
-                    + " connection was lost, that the deployment is running (its status in the console).";
+                    + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC; the publish rate:"
+                    + " over 10 messages per second per client a Serverless deployment drops messages without"
+                    + " telling an MQTT 3.1.1 client (MQTT_PUBLISH_RATE, default 10); and, if the connection was"
+                    + " lost, that the deployment is running (its status in the console).";
         }
-        String line = describeConnectionFailure(error);
+        if (error instanceof RoundTrip.NotPublished notPublished && quotaExceeded(notPublished)) {
+            return "The broker refused message " + notPublished.number() + " with reason code 0x97 (quota exceeded):"
+                    + " this client published faster than the deployment allows (Serverless: 10 messages per second"
+                    + " per client). Keep MQTT_PUBLISH_RATE at 10 or below.";
+        }
+        String line = describeConnectionFailure(error, settings == null ? null : settings.clientId());
+        String host = settings == null ? null : settings.host();
         if (host != null && IP_ADDRESS.matcher(host).find()) {
             line += " MQTT_HOST " + host + " is an IP address: Serverless needs the deployment's domain name,"
                     + " which the client sends as SNI and checks against the certificate.";
@@ -65,8 +79,18 @@ final class Failures {
         return line;
     }
 
-    private static String describeConnectionFailure(Throwable error) {
-        String refusal = brokerRefusal(error);
+    /** An MQTT 5 PUBACK with reason code 0x97: the broker's per-client publish rate (or another quota). */
+    private static boolean quotaExceeded(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof Mqtt5PubAckException pubAck) {
+                return pubAck.getMqttMessage().getReasonCode() == Mqtt5PubAckReasonCode.QUOTA_EXCEEDED;
+            }
+        }
+        return false;
+    }
+
+    private static String describeConnectionFailure(Throwable error, String clientId) {
+        String refusal = brokerRefusal(error, clientId);
         if (refusal != null) {
             return refusal;
         }
@@ -142,8 +166,16 @@ final class Failures {
     }
 
     /** CONNACK, SUBACK, PUBACK and DISCONNECT reason codes, as the client reports them; null when there is none. */
-    private static String brokerRefusal(Throwable error) {
+    private static String brokerRefusal(Throwable error, String clientId) {
         for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof Mqtt5ConnAckException connAck
+                    && connAck.getMqttMessage().getReasonCode() == Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID) {
+                return clientIdRefusal(clientId);
+            }
+            if (t instanceof Mqtt3ConnAckException connAck
+                    && connAck.getMqttMessage().getReturnCode() == Mqtt3ConnAckReturnCode.IDENTIFIER_REJECTED) {
+                return clientIdRefusal(clientId);
+            }
             if (t instanceof Mqtt5ConnAckException connAck) {
                 Mqtt5ConnAckReasonCode code = connAck.getMqttMessage().getReasonCode();
                 return connectRefusal(code == Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
@@ -171,6 +203,17 @@ final class Failures {
             }
         }
         return null;
+    }
+
+    /**
+     * CONNACK "client identifier not valid" (MQTT 5: 0x85) or "identifier rejected" (MQTT 3.1.1: 2). The usual
+     * cause is the length: Serverless takes up to 1024 characters, but an older limit of 23 for MQTT 3.x (the
+     * MQTT 3.1 maximum) is still met on some deployments.
+     */
+    private static String clientIdRefusal(String clientId) {
+        String length = clientId == null ? "" : ", " + clientId.codePointCount(0, clientId.length()) + " characters";
+        return "The broker rejected the client id (MQTT_CLIENT_ID" + length + "). Use a shorter one: Serverless"
+                + " accepts up to 1024 characters, some deployments only 23 for MQTT 3.x; 23 or fewer works everywhere.";
     }
 
     private static String connectRefusal(boolean badCredentials, boolean notAuthorized, String code) {

@@ -14,7 +14,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
  * disconnect. A dropped connection is reconnected by the client and the run carries on.
  *
  * <p>Configure with MQTT_HOST, MQTT_USERNAME, MQTT_PASSWORD and optionally MQTT_PORT (8883),
- * MQTT_CA_FILE, MQTT_TOPIC, MQTT_CLIENT_ID, MQTT_MESSAGES. See README.md.
+ * MQTT_CA_FILE, MQTT_TOPIC, MQTT_CLIENT_ID, MQTT_MESSAGES, MQTT_PUBLISH_RATE (10). See README.md.
  */
 public final class HiveMqExample {
 
@@ -29,11 +29,11 @@ public final class HiveMqExample {
         NettyUnsafe.avoidOnJava24AndNewer();
         ExampleSettings settings = null;
         try {
-            settings = ExampleSettings.fromEnvironment("hivemq-example");
+            settings = ExampleSettings.fromEnvironment("hivemq");
             run(settings);
         } catch (Exception e) {
             // System.exit also ends the client's Netty threads when the failure came after connecting.
-            System.exit(Failures.report(e, settings == null ? null : settings.host()));
+            System.exit(Failures.report(e, settings));
         }
     }
 
@@ -94,7 +94,10 @@ public final class HiveMqExample {
         // The blocking client's subscribe() and publish() wait without a time limit; the same client's async
         // view returns futures, so every wait here has a bound.
         Mqtt5AsyncClient async = client.toAsync();
-        RoundTrip roundTrip = new RoundTrip(settings.clientId(), settings.messages(), MAX_IN_FLIGHT);
+        // At most MAX_IN_FLIGHT messages on their way, and with pacing at most one second's worth, so that what
+        // the client sends again at once after a reconnect stays within the broker's rate (see RoundTrip.window).
+        RoundTrip roundTrip = new RoundTrip(settings.clientId(), settings.messages(),
+                RoundTrip.window(MAX_IN_FLIGHT, settings.publishRate()));
 
         // 5. Subscribe at QoS 1, with the callback that takes this subscription's messages: it is in place before
         //    the broker can send any. A SUBACK error code (usually the ACL) fails with Mqtt5SubAckException.
@@ -107,17 +110,22 @@ public final class HiveMqExample {
         System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
 
         // [START publish]
-        // 6. Publish at QoS 1, at most MAX_IN_FLIGHT messages ahead of those that came back. While the connection
-        //    is down the client queues what it is given and sends it after the reconnect. A PUBACK error code
-        //    fails the future with Mqtt5PubAckException, which ends the run.
+        // 6. Publish at QoS 1, a window of messages ahead of those that came back, and no faster than
+        //    MQTT_PUBLISH_RATE: Serverless refuses what one client sends over 10 per second (see PublishPace).
+        //    While the connection is down the client queues what it is given and sends it after the reconnect.
+        //    A PUBACK error code fails the future with Mqtt5PubAckException, which ends the run; the code 0x97
+        //    (quota exceeded) says this client published faster than the deployment allows.
+        PublishPace pace = new PublishPace(settings.publishRate());
         for (int i = 1; i <= settings.messages(); i++) {
             roundTrip.awaitRoomToSend();
+            pace.awaitTurn();
+            int message = i;
             async.publishWith()
                     .topic(settings.topic())
                     .qos(MqttQos.AT_LEAST_ONCE)
                     .payload(roundTrip.payload(i))
                     .send()
-                    .whenComplete(roundTrip::published);
+                    .whenComplete((result, error) -> roundTrip.published(message, error));
         }
         roundTrip.awaitAllAcknowledged();
         // [END publish]

@@ -24,11 +24,11 @@ public final class HiveMqV3Example {
         NettyUnsafe.avoidOnJava24AndNewer();
         ExampleSettings settings = null;
         try {
-            settings = ExampleSettings.fromEnvironment("hivemq-v3-example");
+            settings = ExampleSettings.fromEnvironment("hivemq-v3");
             run(settings);
         } catch (Exception e) {
             // System.exit also ends the client's Netty threads when the failure came after connecting.
-            System.exit(Failures.report(e, settings == null ? null : settings.host()));
+            System.exit(Failures.report(e, settings));
         }
     }
 
@@ -88,7 +88,10 @@ public final class HiveMqV3Example {
         // The blocking client's subscribe() and publish() wait without a time limit; the same client's async
         // view returns futures, so every wait here has a bound.
         Mqtt3AsyncClient async = client.toAsync();
-        RoundTrip roundTrip = new RoundTrip(settings.clientId(), settings.messages(), MAX_IN_FLIGHT);
+        // At most MAX_IN_FLIGHT messages on their way, and with pacing at most one second's worth, so that what
+        // the client sends again at once after a reconnect stays within the broker's rate (see RoundTrip.window).
+        RoundTrip roundTrip = new RoundTrip(settings.clientId(), settings.messages(),
+                RoundTrip.window(MAX_IN_FLIGHT, settings.publishRate()));
 
         // 5. Subscribe at QoS 1, with the callback that takes this subscription's messages: it is in place before
         //    the broker can send any. A SUBACK error code (usually the ACL) fails with Mqtt3SubAckException.
@@ -101,17 +104,22 @@ public final class HiveMqV3Example {
         System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
 
         // [START publish]
-        // 6. Publish at QoS 1, at most MAX_IN_FLIGHT messages ahead of those that came back. While the connection
-        //    is down the client queues what it is given and sends it after the reconnect. (MQTT 3.1.1 has no
-        //    PUBACK error codes: a broker that refuses a message closes the connection or drops it.)
+        // 6. Publish at QoS 1, a window of messages ahead of those that came back, and no faster than
+        //    MQTT_PUBLISH_RATE: Serverless drops what one client sends over 10 per second (see PublishPace).
+        //    While the connection is down the client queues what it is given and sends it after the reconnect.
+        //    (MQTT 3.1.1 has no PUBACK error codes: a broker that refuses a message closes the connection or
+        //    acknowledges and drops it, as Serverless does over the rate; it then does not come back.)
+        PublishPace pace = new PublishPace(settings.publishRate());
         for (int i = 1; i <= settings.messages(); i++) {
             roundTrip.awaitRoomToSend();
+            pace.awaitTurn();
+            int message = i;
             async.publishWith()
                     .topic(settings.topic())
                     .qos(MqttQos.AT_LEAST_ONCE)
                     .payload(roundTrip.payload(i))
                     .send()
-                    .whenComplete(roundTrip::published);
+                    .whenComplete((result, error) -> roundTrip.published(message, error));
         }
         roundTrip.awaitAllAcknowledged();
         // [END publish]

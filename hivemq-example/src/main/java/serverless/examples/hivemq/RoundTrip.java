@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.time.Duration;
 import java.util.BitSet;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The client completes publish futures and calls the message callback on its own threads; the main
  * thread waits in the {@code await} methods. Every wait ends with {@link Stalled} once nothing new has
- * happened for 20 s, and with the first failed publish (for example a PUBACK error code) as soon as there is one.
+ * happened for 20 s, and with {@link NotPublished} for the first failed publish (for example a PUBACK error
+ * code) as soon as there is one.
  */
 final class RoundTrip {
 
@@ -30,7 +30,7 @@ final class RoundTrip {
     private int duplicates;
     private int acknowledgedCount;
     private int sent;
-    private Throwable failure;
+    private NotPublished failure;
     private long lastProgress = System.nanoTime();
 
     RoundTrip(String clientId, int total, int maxInFlight) {
@@ -39,24 +39,41 @@ final class RoundTrip {
         this.maxInFlight = maxInFlight;
     }
 
+    /**
+     * How many messages may be on their way: {@code maxInFlight}, and with pacing no more than one second's
+     * worth. After a reconnect the client sends every message the broker had not acknowledged, and those it
+     * queued meanwhile, at once; a burst larger than what the broker takes from one client at a time
+     * (Serverless: 10) would be refused (MQTT 5) or dropped (MQTT 3.1.1). At 10 per second that still leaves
+     * a whole second for each message to come back.
+     */
+    static int window(int maxInFlight, int publishRate) {
+        return publishRate == 0 ? maxInFlight : Math.min(maxInFlight, publishRate);
+    }
+
     /** The payload of message {@code i} (1..N): "Hello from CLIENT_ID #i". */
     byte[] payload(int i) {
         return (payloadPrefix + i).getBytes(UTF_8);
     }
 
-    /** Waits until fewer than {@code maxInFlight} messages are on their way, then counts one more as sent. */
-    synchronized void awaitRoomToSend() throws Stalled, ExecutionException, InterruptedException {
+    /**
+     * Waits until fewer than {@code maxInFlight} messages are on their way, then counts one more as sent. A
+     * publish that has failed meanwhile ends the run here, before the next message goes out.
+     */
+    synchronized void awaitRoomToSend() throws Stalled, NotPublished, InterruptedException {
+        if (failure != null) {
+            throw failure;
+        }
         while (sent - receivedCount >= maxInFlight) {
             awaitProgress();
         }
         sent++;
     }
 
-    /** The outcome of one publish future: the broker's PUBACK, or why the message was not published. */
-    synchronized void published(Object result, Throwable error) {
+    /** The outcome of message {@code number}'s publish future: null for the broker's PUBACK, or why not. */
+    synchronized void published(int number, Throwable error) {
         if (error != null) {
             if (failure == null) {
-                failure = error;
+                failure = new NotPublished(number, error);
             }
         } else {
             acknowledgedCount++;
@@ -81,13 +98,13 @@ final class RoundTrip {
         notifyAll();
     }
 
-    synchronized void awaitAllAcknowledged() throws Stalled, ExecutionException, InterruptedException {
+    synchronized void awaitAllAcknowledged() throws Stalled, NotPublished, InterruptedException {
         while (acknowledgedCount < total) {
             awaitProgress();
         }
     }
 
-    synchronized void awaitAllReceived() throws Stalled, ExecutionException, InterruptedException {
+    synchronized void awaitAllReceived() throws Stalled, NotPublished, InterruptedException {
         while (receivedCount < total) {
             awaitProgress();
         }
@@ -98,9 +115,9 @@ final class RoundTrip {
     }
 
     /** Waits for the next acknowledgement or message, or throws once nothing has happened for 20 s. */
-    private void awaitProgress() throws Stalled, ExecutionException, InterruptedException {
+    private void awaitProgress() throws Stalled, NotPublished, InterruptedException {
         if (failure != null) {
-            throw new ExecutionException("a message was not published", failure);
+            throw failure;
         }
         long left = lastProgress + STALL_LIMIT.toNanos() - System.nanoTime();
         if (left <= 0) {
@@ -123,6 +140,20 @@ final class RoundTrip {
             }
         }
         return -1;
+    }
+
+    /** Message {@code number} was not published; the cause says why (Mqtt5PubAckException: the broker refused it). */
+    static final class NotPublished extends Exception {
+        private final int number;
+
+        NotPublished(int number, Throwable cause) {
+            super("message " + number + " was not published", cause);
+            this.number = number;
+        }
+
+        int number() {
+            return number;
+        }
     }
 
     /** Nothing new arrived for {@link #STALL_LIMIT}: the message says how many are missing. */

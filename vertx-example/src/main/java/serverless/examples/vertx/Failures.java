@@ -40,21 +40,25 @@ final class Failures {
     private Failures() {
     }
 
-    /** Prints the one-line error (and the stack trace with MQTT_DEBUG=true) and returns the exit code. */
-    static int report(Throwable error, String host) {
+    /**
+     * Prints the one-line error (and the stack trace with MQTT_DEBUG=true) and returns the exit code.
+     * {@code settings} is null when reading them failed.
+     */
+    static int report(Throwable error, ExampleSettings settings) {
         boolean settingsProblem = error instanceof SettingsException;
-        System.err.println("ERROR: " + describe(error, host));
+        System.err.println("ERROR: " + describe(error, settings));
         if ("true".equalsIgnoreCase(System.getenv("MQTT_DEBUG"))) {
             error.printStackTrace();
         }
         return settingsProblem ? 2 : 1;
     }
 
-    static String describe(Throwable error, String host) {
+    static String describe(Throwable error, ExampleSettings settings) {
         if (error instanceof SettingsException) {
             return error.getMessage();
         }
-        String line = describeConnectionFailure(error);
+        String line = describeConnectionFailure(error, settings == null ? null : settings.clientId());
+        String host = settings == null ? null : settings.host();
         if (host != null && IP_ADDRESS.matcher(host).find()) {
             line += " MQTT_HOST " + host + " is an IP address: Serverless needs the deployment's domain name,"
                     + " which the client sends as SNI and checks against the certificate.";
@@ -62,12 +66,16 @@ final class Failures {
         return line;
     }
 
-    private static String describeConnectionFailure(Throwable error) {
+    private static String describeConnectionFailure(Throwable error, String clientId) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof RoundTrip.MessagesMissingException missing) {
+                // MQTT 3.1.1 cannot tell the client that a message was over the rate: a message that does not
+                // come back may have been dropped for it.
                 return missing.getMessage() + "."
-                        + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC,"
-                        + " and the deployment's status in the console.";
+                        + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC; the publish"
+                        + " rate: over 10 messages per second per client a Serverless deployment drops messages"
+                        + " without telling an MQTT 3.1.1 client (MQTT_PUBLISH_RATE, default 10); and the"
+                        + " deployment's status in the console.";
             }
         }
         // vertx-mqtt speaks MQTT 3.1.1: CONNACK return codes 4 and 5 (Netty's MqttConnectReturnCode names).
@@ -75,6 +83,9 @@ final class Failures {
         if (connack == MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD) {
             return "The broker refused the username or password (CONNACK: bad user name or password)."
                     + " Check MQTT_USERNAME and MQTT_PASSWORD against the deployment's Authentication page.";
+        }
+        if (connack == MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED) {
+            return clientIdRefusal(clientId);
         }
         if (connack == MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED) {
             return "The broker refused the connection: not authorized (CONNACK)."
@@ -144,6 +155,16 @@ final class Failures {
         return "Unexpected failure: " + rootCause(error) + "."
                 + " Run again with MQTT_DEBUG=true for the stack trace, and include it in a support ticket"
                 + " (with the deployment, client type and version, and your code without the password).";
+    }
+
+    /**
+     * CONNACK return code 2, "identifier rejected". The usual cause is the length: Serverless takes up to 1024
+     * characters, but an older limit of 23 for MQTT 3.x (the MQTT 3.1 maximum) is still met on some deployments.
+     */
+    private static String clientIdRefusal(String clientId) {
+        String length = clientId == null ? "" : ", " + clientId.codePointCount(0, clientId.length()) + " characters";
+        return "The broker rejected the client id (MQTT_CLIENT_ID" + length + "). Use a shorter one: Serverless"
+                + " accepts up to 1024 characters, some deployments only 23 for MQTT 3.x; 23 or fewer works everywhere.";
     }
 
     /** The CONNACK return code of a refused connection, or null. */

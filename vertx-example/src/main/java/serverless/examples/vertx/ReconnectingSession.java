@@ -96,7 +96,10 @@ final class ReconnectingSession {
         return this;
     }
 
-    /** Called when a reconnect is refused for good: credentials (CONNACK 4, 5) or the ACL (SUBACK 0x80). */
+    /**
+     * Called when a reconnect is refused for good: the client id (CONNACK 2), credentials (CONNACK 4, 5) or the
+     * ACL (SUBACK 0x80).
+     */
     ReconnectingSession onGiveUp(Handler<Throwable> handler) {
         this.failureHandler = handler;
         return this;
@@ -154,6 +157,15 @@ final class ReconnectingSession {
                     }
                 });
         return puback.future();
+    }
+
+    /**
+     * Stops reconnecting: the run has failed, and closing Vert.x is about to close the connection, which must
+     * not be reported as lost.
+     */
+    void stop() {
+        stopped = true;
+        vertx.cancelTimer(retryTimer);
     }
 
     /** Stops reconnecting and sends DISCONNECT; the broker keeps the session (clean session off). */
@@ -271,7 +283,8 @@ final class ReconnectingSession {
 
     private static boolean refusedForGood(Throwable error) {
         if (error instanceof MqttConnectionException refused) {
-            return refused.code() == MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
+            return refused.code() == MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED
+                    || refused.code() == MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
                     || refused.code() == MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
         }
         return error instanceof MqttException mqtt && mqtt.code() == Failures.SUBSCRIPTION_REFUSED;

@@ -3,9 +3,9 @@ package serverless.examples.vertx;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +22,13 @@ import java.util.concurrent.TimeUnit;
  *       1000 messages (EMQX and HiveMQ), even while we are disconnected; and the client's own
  *       {@code maxInflightQueue} (unacknowledged PUBLISHes, a subset) is set to the same number and never
  *       refuses a publish;</li>
+ *   <li>no faster than MQTT_PUBLISH_RATE ({@link PublishPace}): Serverless drops what one client sends
+ *       over 10 messages per second, without telling an MQTT 3.1.1 client;</li>
  *   <li>while disconnected, nothing is published: the rest of the messages simply wait their turn;</li>
  *   <li>after a reconnect, the messages the broker had not acknowledged are published again (it may have
  *       received them, so the subscription may deliver them twice: counted as duplicates). If the broker lost
  *       our session, the messages it had acknowledged but not yet delivered back are gone with it, so those
- *       are published again too;</li>
+ *       are published again too. They go at the same pace, before any new message;</li>
  *   <li>every message must come back; when nothing new has arrived for {@link #STALL_SECONDS} s, the run ends
  *       with how many are missing.</li>
  * </ul>
@@ -48,17 +50,21 @@ final class RoundTrip {
     private final Set<String> unacknowledged = new LinkedHashSet<>(); // published, no PUBACK yet; in order
     private final Set<String> inFlight = new LinkedHashSet<>(); // published, not yet acknowledged and back
     private final Set<String> received = new HashSet<>();
+    private final Set<String> toSendAgain = new LinkedHashSet<>(); // after a reconnect, in order
     private int duplicates;
+    private final PublishPace pace;
+    private long paceTimer = -1; // set while waiting for the pace
 
     private final Promise<Void> allAcknowledged = Promise.promise();
     private final Promise<Void> allReceived = Promise.promise();
     private long lastProgress;
     private long stallTimer = -1;
 
-    RoundTrip(Vertx vertx, ReconnectingSession session, List<String> payloads) {
+    RoundTrip(Vertx vertx, ReconnectingSession session, List<String> payloads, int publishRate) {
         this.vertx = vertx;
         this.session = session;
         this.payloads = List.copyOf(payloads);
+        this.pace = new PublishPace(publishRate);
         for (int i = 0; i < payloads.size(); i++) {
             positions.put(payloads.get(i), i);
         }
@@ -82,10 +88,33 @@ final class RoundTrip {
     }
 
     // [START window]
-    /** Publishes new messages while there is a connection and room in the window. */
+    /**
+     * Publishes while there is a connection and something to send (first what a reconnect left to send again,
+     * then new messages while the window has room), one at a time at the pace. When the pace says to wait, a
+     * Vert.x timer calls this again: a sleep would block the event loop.
+     */
     private void publishMore() {
-        while (session.isConnected() && inFlight.size() < WINDOW && next < payloads.size()) {
-            publish(payloads.get(next++), false);
+        while (session.isConnected() && paceTimer == -1
+                && (!toSendAgain.isEmpty() || (inFlight.size() < WINDOW && next < payloads.size()))) {
+            long wait = pace.nanosUntilNext();
+            if (wait > 0) {
+                // Vert.x timers count whole milliseconds: rounded up, so that it never fires before the turn.
+                long millis = TimeUnit.NANOSECONDS.toMillis(wait + 999_999);
+                paceTimer = vertx.setTimer(millis, id -> {
+                    paceTimer = -1;
+                    publishMore();
+                });
+                return;
+            }
+            pace.published();
+            if (toSendAgain.isEmpty()) {
+                publish(payloads.get(next++), false);
+            } else {
+                Iterator<String> first = toSendAgain.iterator();
+                String payload = first.next();
+                first.remove();
+                publish(payload, true);
+            }
         }
     }
 
@@ -100,9 +129,10 @@ final class RoundTrip {
     /** After a reconnect: vertx-mqtt sends nothing again by itself, and its packet ids start over. */
     private void publishAgain(boolean sessionPresent) {
         // What the broker never acknowledged; and if it lost our session, also what it had acknowledged but
-        // not delivered back yet, since that went with the session.
-        List<String> again = new ArrayList<>(sessionPresent ? unacknowledged : inFlight);
-        again.forEach(payload -> publish(payload, true));
+        // not delivered back yet, since that went with the session. At the pace, like new messages: all at
+        // once, they would be over the broker's rate too.
+        toSendAgain.clear();
+        toSendAgain.addAll(sessionPresent ? unacknowledged : inFlight);
         publishMore();
     }
     // [END window]
@@ -127,6 +157,7 @@ final class RoundTrip {
         }
         if (!unacknowledged.contains(payload)) {
             inFlight.remove(payload);
+            toSendAgain.remove(payload); // back after all: no need to send it again
         }
         progress();
     }
@@ -141,6 +172,7 @@ final class RoundTrip {
         }
         if (allAcknowledged.future().isComplete() && allReceived.future().isComplete()) {
             vertx.cancelTimer(stallTimer);
+            vertx.cancelTimer(paceTimer);
         } else {
             publishMore();
         }
@@ -165,6 +197,7 @@ final class RoundTrip {
 
     private void fail(Throwable error) {
         vertx.cancelTimer(stallTimer);
+        vertx.cancelTimer(paceTimer);
         allAcknowledged.tryFail(error);
         allReceived.tryFail(error);
     }

@@ -1,0 +1,97 @@
+package serverless.examples.hivemq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import java.lang.reflect.Proxy;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The one-line errors for the broker's quotas, from the exceptions the HiveMQ client reports them with. */
+class FailuresTest {
+
+    private static ExampleSettings settings(String clientId) {
+        return ExampleSettings.from(Map.of("MQTT_HOST", "abc.ala.us-east-1.emqxsl.com", "MQTT_USERNAME", "demo",
+                "MQTT_PASSWORD", "secret", "MQTT_CLIENT_ID", clientId), "hivemq");
+    }
+
+    /** A received packet of the client's API type, answering only its reason (or return) code. */
+    private static <T> T packet(Class<T> type, String codeMethod, Object code) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> method.getName().equals(codeMethod) ? code : null));
+    }
+
+    private static Mqtt5PubAckException pubAck(Mqtt5PubAckReasonCode code) {
+        return new Mqtt5PubAckException(packet(Mqtt5PubAck.class, "getReasonCode", code), "PUBACK contained an Error Code");
+    }
+
+    @Test
+    void pubAckQuotaExceededNamesTheMessageAndThePublishRate() {
+        RoundTrip.NotPublished refused = new RoundTrip.NotPublished(11, pubAck(Mqtt5PubAckReasonCode.QUOTA_EXCEEDED));
+
+        assertEquals("The broker refused message 11 with reason code 0x97 (quota exceeded): this client published"
+                + " faster than the deployment allows (Serverless: 10 messages per second per client)."
+                + " Keep MQTT_PUBLISH_RATE at 10 or below.", Failures.describe(refused, settings("hivemq-3f2a9c1d")));
+    }
+
+    @Test
+    void otherPubAckErrorCodesKeepTheirLine() {
+        RoundTrip.NotPublished refused = new RoundTrip.NotPublished(1, pubAck(Mqtt5PubAckReasonCode.NOT_AUTHORIZED));
+
+        String line = Failures.describe(refused, settings("hivemq-3f2a9c1d"));
+        assertTrue(line.startsWith("The broker refused the message published to MQTT_TOPIC (PUBACK NOT_AUTHORIZED)."), line);
+        assertTrue(line.contains("ACL"), line);
+    }
+
+    @Test
+    void messagesThatDidNotComeBackPointAtTheAclAndThePublishRate() {
+        String line = Failures.describe(new RoundTrip.Stalled("20 of 30 messages did not come back within 20 s of the"
+                + " last one"), settings("hivemq-3f2a9c1d"));
+
+        assertTrue(line.startsWith("20 of 30 messages did not come back within 20 s of the last one. "), line);
+        for (String phrase : new String[] {"did not come back", "ACL", "MQTT_PUBLISH_RATE", "10 messages per second"}) {
+            assertTrue(line.contains(phrase), "no '" + phrase + "' in: " + line);
+        }
+    }
+
+    @Test
+    void mqtt5ClientIdentifierNotValidSaysHowLongTheClientIdIs() {
+        Mqtt5ConnAckException refused = new Mqtt5ConnAckException(
+                packet(Mqtt5ConnAck.class, "getReasonCode", Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID),
+                "CONNECT failed as CONNACK contained an Error Code: CLIENT_IDENTIFIER_NOT_VALID.");
+
+        assertEquals("The broker rejected the client id (MQTT_CLIENT_ID, 1100 characters). Use a shorter one:"
+                + " Serverless accepts up to 1024 characters, some deployments only 23 for MQTT 3.x; 23 or fewer"
+                + " works everywhere.", Failures.describe(refused, settings("c".repeat(1100))));
+    }
+
+    @Test
+    void mqtt3IdentifierRejectedGetsTheSameLine() {
+        Mqtt3ConnAckException refused = new Mqtt3ConnAckException(
+                packet(Mqtt3ConnAck.class, "getReturnCode", Mqtt3ConnAckReturnCode.IDENTIFIER_REJECTED),
+                "CONNECT failed as CONNACK contained an Error Code: IDENTIFIER_REJECTED.", null);
+
+        String line = Failures.describe(refused, settings("c".repeat(30)));
+        for (String phrase : new String[] {"client id", "MQTT_CLIENT_ID", "30 characters", "23"}) {
+            assertTrue(line.toLowerCase(Locale.ROOT).contains(phrase.toLowerCase(Locale.ROOT)), "no '" + phrase + "' in: " + line);
+        }
+    }
+
+    @Test
+    void otherConnAckCodesKeepTheirLines() {
+        Mqtt5ConnAckException refused = new Mqtt5ConnAckException(
+                packet(Mqtt5ConnAck.class, "getReasonCode", Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD), "refused");
+
+        assertTrue(Failures.describe(refused, settings("hivemq-3f2a9c1d")).contains("username or password"));
+    }
+}

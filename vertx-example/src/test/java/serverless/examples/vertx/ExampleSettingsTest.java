@@ -1,0 +1,54 @@
+package serverless.examples.vertx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ExampleSettingsTest {
+
+    private static Map<String, String> required(String... more) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "MQTT_HOST", "abc.ala.us-east-1.emqxsl.com", "MQTT_USERNAME", "demo", "MQTT_PASSWORD", "secret"));
+        for (int i = 0; i < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void thePublishRateIsTenByDefaultWhatServerlessAllowsOneClient() {
+        assertEquals(10, ExampleSettings.from(required(), "vertx").publishRate());
+        assertEquals(10, ExampleSettings.from(required("MQTT_PUBLISH_RATE", ""), "vertx").publishRate());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0", "1, 1", "10, 10", "250, 250", "' 5 ', 5"})
+    void aWholeNumberFromZeroUpIsAPublishRate(String value, int rate) {
+        assertEquals(rate, ExampleSettings.from(required("MQTT_PUBLISH_RATE", value), "vertx").publishRate());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "ten", "2.5", "10/s", "99999999999"})
+    void anythingElseIsASettingsErrorNamingMqttPublishRate(String value) {
+        SettingsException error = assertThrows(SettingsException.class,
+                () -> ExampleSettings.from(required("MQTT_PUBLISH_RATE", value), "vertx"));
+
+        assertTrue(error.getMessage().startsWith("MQTT_PUBLISH_RATE=" + value + " is not a whole number"), error.getMessage());
+        assertEquals(error.getMessage(), Failures.describe(error, null), "printed as it is, after ERROR:");
+    }
+
+    @Test
+    void theDefaultClientIdIsShortEnoughForEveryBroker() {
+        String clientId = ExampleSettings.from(required(), "vertx").clientId();
+
+        assertTrue(clientId.matches("vertx-[0-9a-f]{8}"), clientId);
+        assertTrue(clientId.length() <= 23, clientId);
+    }
+}
