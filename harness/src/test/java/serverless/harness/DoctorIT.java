@@ -124,7 +124,7 @@ class DoctorIT {
             await("the broker's record of the doctor's connections").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 for (Transport transport : Transport.values()) {
                     assertTrue(broker.connections().stream().anyMatch(connection ->
-                                    connection.clientId().startsWith("serverless-doctor-") && connection.accepted()
+                                    connection.clientId().startsWith("doctor-") && connection.accepted()
                                             && connection.transport() == transport
                                             && connection.username().equals(broker.username())
                                             && connection.sniHostname().equals(broker.host())),
