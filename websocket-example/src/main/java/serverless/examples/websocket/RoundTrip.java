@@ -39,6 +39,17 @@ final class RoundTrip {
         this.total = total;
     }
 
+    /**
+     * How many messages may be unfinished at once: {@code window}, and with pacing no more than one second's
+     * worth. After a reconnect the client sends every message the broker had not acknowledged, and those it
+     * buffered meanwhile, at once; a burst larger than what the broker takes from one client at a time
+     * (Serverless: 10) would be refused (MQTT 5) or dropped (MQTT 3.1.1). At 10 per second that still leaves
+     * a whole second for each message to come back.
+     */
+    static int window(int window, int publishRate) {
+        return publishRate == 0 ? window : Math.min(window, publishRate);
+    }
+
     /** The payload of message {@code i} (1..N): "Hello from CLIENT_ID #i". */
     String payload(int i) {
         return payloadPrefix + i;

@@ -37,4 +37,11 @@ class RoundTripTest {
         assertEquals(1, failed.message);
         callback.join();
     }
+
+    @Test
+    void pacedTheWindowHoldsNoMoreThanOneSecondsWorth() {
+        assertEquals(10, RoundTrip.window(100, 10));
+        assertEquals(3, RoundTrip.window(3, 10));
+        assertEquals(100, RoundTrip.window(100, 0)); // no pacing: the whole window
+    }
 }
