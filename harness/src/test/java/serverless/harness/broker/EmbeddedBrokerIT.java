@@ -394,6 +394,13 @@ class EmbeddedBrokerIT {
         return options;
     }
 
+    /** {@link #options}, for a persistent session (MQTT 3.1.1 clean session off). */
+    static MqttConnectOptions persistent() {
+        MqttConnectOptions options = options(USER, PASSWORD);
+        options.setCleanSession(false);
+        return options;
+    }
+
     static void close(MqttClient client) {
         try {
             if (client.isConnected()) {

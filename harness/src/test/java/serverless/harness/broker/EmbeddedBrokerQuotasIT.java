@@ -13,6 +13,7 @@ import static serverless.harness.broker.EmbeddedBrokerIT.ca;
 import static serverless.harness.broker.EmbeddedBrokerIT.client;
 import static serverless.harness.broker.EmbeddedBrokerIT.close;
 import static serverless.harness.broker.EmbeddedBrokerIT.options;
+import static serverless.harness.broker.EmbeddedBrokerIT.persistent;
 import static serverless.harness.broker.EmbeddedBrokerIT.unique;
 
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -279,12 +279,6 @@ class EmbeddedBrokerQuotasIT {
         subscriber.connect(options(USER, PASSWORD));
         subscriber.subscribe(topic, 1);
         return subscriber;
-    }
-
-    private static MqttConnectOptions persistent() {
-        MqttConnectOptions options = options(USER, PASSWORD);
-        options.setCleanSession(false);
-        return options;
     }
 
     private static long recorded(String clientId) {

@@ -11,7 +11,7 @@ import static serverless.harness.broker.EmbeddedBrokerIT.broker;
 import static serverless.harness.broker.EmbeddedBrokerIT.ca;
 import static serverless.harness.broker.EmbeddedBrokerIT.client;
 import static serverless.harness.broker.EmbeddedBrokerIT.close;
-import static serverless.harness.broker.EmbeddedBrokerIT.options;
+import static serverless.harness.broker.EmbeddedBrokerIT.persistent;
 import static serverless.harness.broker.EmbeddedBrokerIT.publish;
 import static serverless.harness.broker.EmbeddedBrokerIT.unique;
 
@@ -21,7 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import serverless.harness.TestBed;
 import serverless.harness.broker.EmbeddedBrokerIT.Collector;
 
@@ -90,11 +89,5 @@ public final class QueuedSession {
             assertTrue(raw.connect(subscriberId, USER, PASSWORD, false).sessionPresent());
             assertEquals(List.of(0x80), raw.subscribe(topic + "/eleventh"), "an 11th subscription after the restart");
         }
-    }
-
-    private static MqttConnectOptions persistent() {
-        MqttConnectOptions options = options(USER, PASSWORD);
-        options.setCleanSession(false);
-        return options;
     }
 }
