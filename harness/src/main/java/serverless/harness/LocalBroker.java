@@ -2,6 +2,8 @@ package serverless.harness;
 
 import java.util.Map;
 import java.util.stream.Collectors;
+import serverless.harness.broker.EmbeddedBroker;
+import serverless.harness.broker.Quota;
 
 /**
  * A Serverless-like broker on this machine, for trying an example by hand:
@@ -23,8 +25,15 @@ public final class LocalBroker {
             deployment.close();
         }, "local-broker-shutdown"));
 
-        System.out.printf("Serverless-like local broker for %s is up (started in %.1f s); Ctrl-C stops it.%n%n",
+        System.out.printf("Serverless-like local broker for %s is up (started in %.1f s); Ctrl-C stops it.%n",
                 host, deployment.startupTime().toMillis() / 1000.0);
+        // The quotas are always on: an example that works here keeps within them on a real deployment too.
+        System.out.printf("Serverless' quotas are enforced, as EMQX enforces them:%n"
+                        + "  %d messages a second per client (over it, MQTT 5 gets PUBACK 0x97; MQTT 3.1.1 loses the message unawares),%n"
+                        + "  %d subscriptions per client, %d levels per subscribed filter, client ids up to %d characters,%n"
+                        + "  messages up to 1 MB, %d queued messages per session.%n%n",
+                Quota.PUBLISH_RATE.limit(), Quota.SUBSCRIPTIONS.limit(), Quota.TOPIC_LEVELS.limit(),
+                Quota.CLIENT_ID_LENGTH.limit(), EmbeddedBroker.SESSION_QUEUE_LENGTH);
         System.out.println("# Paste these into another shell. MQTT_PORT stands for Serverless' 8883 (MQTT over TLS),");
         System.out.println("# MQTT_WS_PORT for 8084 (MQTT over WebSocket with TLS, path /mqtt).");
         // A throwaway credential for a local broker: printed here on purpose.

@@ -1,6 +1,7 @@
 package serverless.harness;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -103,5 +104,13 @@ public interface Broker {
     /** Every PUBLISH the broker received; empty unless the broker has {@link Capability#CONNECTION_LOG}. */
     default List<PublishRecord> publishes() {
         return List.of();
+    }
+
+    /**
+     * Lets these clients publish faster than Serverless' 10 messages a second where the suite can (the local broker;
+     * EMQX 5.8.9's limiter only slows a client down, and a deployment's quota is its own): for a test that must, and
+     * says why.
+     */
+    default void liftPublishRate(Collection<String> clientIds) {
     }
 }

@@ -1,6 +1,7 @@
 package serverless.harness;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Set;
 import serverless.harness.broker.ConnectionRecord;
 import serverless.harness.broker.EmbeddedBroker;
 import serverless.harness.broker.PublishRecord;
+import serverless.harness.broker.QuotaRefusal;
 import serverless.harness.pki.TestPki;
 
 /** The embedded HiveMQ CE broker behind its SNI-checking front, seen as a {@link Broker}. */
@@ -84,6 +86,20 @@ public final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
     /** The broker itself, for the broker's own tests. */
     public EmbeddedBroker embedded() {
         return broker;
+    }
+
+    /**
+     * Lets these clients publish faster than Serverless' 10 messages a second, for the rest of the run; every other
+     * client still meets the quota. A test that does so says why. See {@link EmbeddedBroker#liftPublishRate}.
+     */
+    @Override
+    public void liftPublishRate(Collection<String> clientIds) {
+        broker.liftPublishRate(clientIds);
+    }
+
+    /** What the broker refused because a client went over a Serverless quota, oldest first. */
+    public List<QuotaRefusal> quotaRefusals() {
+        return broker.quotaRefusals();
     }
 
     /** Holds back every PUBLISH of these clients after their first {@code passed}, until {@link #restart()}. */

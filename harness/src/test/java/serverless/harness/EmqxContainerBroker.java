@@ -14,6 +14,8 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
+import serverless.harness.broker.EmbeddedBroker;
+import serverless.harness.broker.Quota;
 import serverless.harness.pki.TestPki;
 
 /**
@@ -24,6 +26,9 @@ import serverless.harness.pki.TestPki;
  *
  * <p>EMQX does not check SNI itself (Serverless does that in front of the broker): {@link BrokerProbe} finds
  * that out at the start of the run, and the SNI fault cases are skipped against it with that reason.
+ *
+ * <p>Serverless' quotas are set where EMQX 5.8.9 has a setting for them (see {@link #environment()}); its publish
+ * rate limiter slows a client down where Serverless refuses the messages over the rate.
  */
 final class EmqxContainerBroker implements Broker, AutoCloseable {
 
@@ -97,6 +102,21 @@ final class EmqxContainerBroker implements Broker, AutoCloseable {
         // With an authenticator configured, a client it does not accept (anonymous too) is refused.
         env.put("EMQX_AUTHENTICATION", "[{mechanism = password_based, backend = built_in_database,"
                 + " user_id_type = username, bootstrap_file = \"" + USERS_FILE + "\", bootstrap_type = plain}]");
+        // Serverless' quotas, as the local broker enforces them too (Quota): EMQX refuses the 11th subscription of a
+        // client (SUBACK 0x97), a filter of more than 10 levels (0x8F), a longer client id (CONNACK 0x85), closes the
+        // connection of a larger packet (0x95), and drops the oldest of a full session queue.
+        env.put("EMQX_MQTT__MAX_SUBSCRIPTIONS", String.valueOf(Quota.SUBSCRIPTIONS.limit()));
+        env.put("EMQX_MQTT__MAX_TOPIC_LEVELS", String.valueOf(Quota.TOPIC_LEVELS.limit()));
+        env.put("EMQX_MQTT__MAX_CLIENTID_LEN", String.valueOf(Quota.CLIENT_ID_LENGTH.limit()));
+        env.put("EMQX_MQTT__MAX_PACKET_SIZE", Quota.MESSAGE_SIZE.limit() / (1024 * 1024) + "MB");
+        env.put("EMQX_MQTT__MAX_MQUEUE_LEN", String.valueOf(EmbeddedBroker.SESSION_QUEUE_LENGTH));
+        // The publish rate: 5.8.9's per-client limiter (a listener's messages_rate) pauses reading from a client over
+        // it rather than refusing its PUBLISHes as Serverless does (PUBACK 0x97, or silently for MQTT 3.1.1; EMQX 5.9
+        // and later): against this container a client over 10 a second is slowed down, and loses nothing.
+        for (String listener : new String[] {"SSL", "WSS"}) {
+            env.put("EMQX_LISTENERS__" + listener + "__DEFAULT__MESSAGES_RATE",
+                    "\"" + Quota.PUBLISH_RATE.limit() + "/s\"");
+        }
         return env;
     }
 

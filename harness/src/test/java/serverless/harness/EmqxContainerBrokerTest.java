@@ -21,7 +21,7 @@ import serverless.harness.pki.TestPki;
 
 /**
  * What the harness hands the EMQX container, checked without Docker: the listeners, TLS and
- * authentication settings, and the files it mounts.
+ * authentication settings, Serverless' quotas, and the files it mounts.
  */
 class EmqxContainerBrokerTest {
 
@@ -79,6 +79,20 @@ class EmqxContainerBrokerTest {
         assertTrue(authentication.contains("bootstrap_file = \"" + EmqxContainerBroker.USERS_FILE + "\""), authentication);
         Path users = Path.of(mountedFiles().get(EmqxContainerBroker.USERS_FILE));
         assertEquals(List.of("user_id,password,is_superuser", "example-user,0a1b2c,false"), Files.readAllLines(users));
+    }
+
+    @Test
+    void serverlessQuotasAreSetWhereEmqxHasASettingForThem() {
+        Map<String, String> env = container.getEnvMap();
+        assertEquals("10", env.get("EMQX_MQTT__MAX_SUBSCRIPTIONS"));
+        assertEquals("10", env.get("EMQX_MQTT__MAX_TOPIC_LEVELS"));
+        assertEquals("1024", env.get("EMQX_MQTT__MAX_CLIENTID_LEN"));
+        assertEquals("1MB", env.get("EMQX_MQTT__MAX_PACKET_SIZE"));
+        assertEquals("1000", env.get("EMQX_MQTT__MAX_MQUEUE_LEN"));
+        for (String listener : List.of("SSL", "WSS")) {
+            // HOCON: quoted, like the bind address. 5.8.9 slows a client over it down rather than refusing.
+            assertEquals("\"10/s\"", env.get("EMQX_LISTENERS__" + listener + "__DEFAULT__MESSAGES_RATE"), listener);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package serverless.harness;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import serverless.harness.broker.ConnectionRecord;
@@ -52,5 +53,10 @@ abstract class ForwardingBroker implements Broker {
     @Override
     public List<PublishRecord> publishes() {
         return broker.publishes();
+    }
+
+    @Override
+    public void liftPublishRate(Collection<String> clientIds) {
+        broker.liftPublishRate(clientIds);
     }
 }

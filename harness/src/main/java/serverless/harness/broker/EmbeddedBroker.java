@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,12 @@ import serverless.harness.pki.TestPki;
  *   client ──► SNI front (public port, 127.0.0.1) ──► HiveMQ TLS listener (internal port, 127.0.0.1)
  * </pre>
  *
- * Sessions are kept in files in a temporary folder, so they survive {@link #restart()}; {@link #close()}
+ * <p>It enforces Serverless' quotas by default, as EMQX enforces them ({@link Quota}): 10 PUBLISHes a second per
+ * client id, 10 subscriptions per client, 10 levels per subscribed filter, client ids up to 1024 bytes, packets up
+ * to 1 MB, and {@value #SESSION_QUEUE_LENGTH} queued messages per session. A test that must publish faster lifts
+ * the rate for its own client ids only ({@link #liftPublishRate}); {@link #quotaRefusals()} lists what was refused.
+ *
+ * <p>Sessions are kept in files in a temporary folder, so they survive {@link #restart()}; {@link #close()}
  * stops everything and deletes that folder. Measured here: start about 2 s, stop about 4 s (HiveMQ's fixed
  * shutdown waits), restart about 4.5 s: start one per test run. HiveMQ logs through SLF4J/logback; keep {@code com.hivemq} at WARN.
  */
@@ -42,6 +48,16 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** The WebSocket path, as on Serverless. */
     public static final String WS_PATH = "/mqtt";
+    /**
+     * Messages queued for one session (offline, or beyond its in-flight window), as on Serverless. When the queue is
+     * full, the oldest message is dropped for the new one, as EMQX's mqueue does (HiveMQ's default drops the new one).
+     */
+    public static final int SESSION_QUEUE_LENGTH = 1000;
+    /**
+     * HiveMQ's max-packet-size counts the whole packet; EMQX's max_packet_size is checked against the remaining
+     * length, which leaves out the fixed header: 1 byte, and 3 bytes of remaining length for any size near 1 MB.
+     */
+    private static final int HIVEMQ_MAX_PACKET_SIZE = Quota.MESSAGE_SIZE.limit() + 4;
     /** The TLS versions of the second pair of ports, for tests that prove an example also works with TLS 1.2. */
     private static final List<String> TLS_1_2_ONLY = List.of("TLSv1.2");
 
@@ -59,6 +75,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final PortPair tls12Ports;
     private final boolean plaintextPortBusyBefore;
     private final PublishHold hold = new PublishHold();
+    private final List<QuotaRefusal> quotaRefusals = new CopyOnWriteArrayList<>();
+    private final ServerlessQuotas quotas = new ServerlessQuotas(quotaRefusals::add);
     private final ServerlessLikeExtension extension;
     private final List<ConnectionRecord> connections = new CopyOnWriteArrayList<>();
     private final List<PublishRecord> publishes = new CopyOnWriteArrayList<>();
@@ -73,7 +91,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.serverlessPorts = new PortPair("", List.of());
         this.tls12Ports = new PortPair("-tls12", TLS_1_2_ONLY);
         this.plaintextPortBusyBefore = isListening(PLAINTEXT_MQTT_PORT);
-        this.extension = new ServerlessLikeExtension(users, connections::add, publishes::add, hold);
+        this.extension = new ServerlessLikeExtension(users, connections::add, publishes::add, hold, quotas);
     }
 
     /**
@@ -173,6 +191,19 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Every connection the SNI front closed before it reached the broker, oldest first. */
     public List<HandshakeRefusal> refusedHandshakes() {
         return List.copyOf(refusals);
+    }
+
+    /** Everything the broker refused because a client went over a Serverless quota, oldest first. */
+    public List<QuotaRefusal> quotaRefusals() {
+        return List.copyOf(quotaRefusals);
+    }
+
+    /**
+     * From now on, lets these clients publish faster than Serverless' 10 messages a second (for the rest of the
+     * broker's life, restarts included); every other client still meets the quota. For a test that must, and says why.
+     */
+    public void liftPublishRate(Collection<String> clientIds) {
+        quotas.liftPublishRate(clientIds);
     }
 
     /**
@@ -358,6 +389,15 @@ public final class EmbeddedBroker implements AutoCloseable {
                 <hivemq>
                     <listeners>
                 %s%s    </listeners>
+                    <mqtt>
+                        <queued-messages>
+                            <max-queue-size>%d</max-queue-size>
+                            <strategy>discard-oldest</strategy>
+                        </queued-messages>
+                        <packets>
+                            <max-packet-size>%d</max-packet-size>
+                        </packets>
+                    </mqtt>
                     <persistence>
                         <mode>file</mode>
                     </persistence>
@@ -365,7 +405,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(serverlessPorts.configuration(pki), tls12Ports.configuration(pki));
+                """.formatted(serverlessPorts.configuration(pki), tls12Ports.configuration(pki), SESSION_QUEUE_LENGTH,
+                HIVEMQ_MAX_PACKET_SIZE);
         Files.createDirectories(folder.resolve("conf"));
         Files.createDirectories(folder.resolve("data"));
         Files.createDirectories(folder.resolve("extensions"));
@@ -379,7 +420,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .withExtensionsFolder(folder.resolve("extensions"))
                 .withEmbeddedExtension(EmbeddedExtension.builder()
                         .withId("serverless-like")
-                        .withName("Serverless-like authentication and connection log")
+                        .withName("Serverless-like authentication, quotas and connection log")
                         .withVersion("1")
                         .withAuthor("serverless-examples harness")
                         .withPriority(1000)

@@ -11,6 +11,7 @@ import com.hivemq.extension.sdk.api.client.parameter.ListenerType;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.interceptor.unsubscribe.UnsubscribeInboundInterceptor;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
 import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
@@ -42,6 +43,9 @@ import java.util.stream.Collectors;
  *   <li>a wrong password: bad user name or password (code 4, 0x86).</li>
  * </ul>
  * Anonymous clients are refused. It starts before the listeners open, so there is no anonymous window.
+ *
+ * <p>It also enforces Serverless' quotas ({@link ServerlessQuotas}): a client id over the quota is refused in the
+ * CONNACK before its credentials are looked at, as EMQX checks it first.
  */
 final class ServerlessLikeExtension implements ExtensionMain {
 
@@ -53,16 +57,18 @@ final class ServerlessLikeExtension implements ExtensionMain {
     private final Consumer<ConnectionRecord> connections;
     private final Consumer<PublishRecord> publishes;
     private final PublishHold hold;
+    private final ServerlessQuotas quotas;
     private volatile Set<ListenerInfo> listeners = Set.of();
 
     ServerlessLikeExtension(Map<String, String> users, Consumer<ConnectionRecord> connections,
-            Consumer<PublishRecord> publishes, PublishHold hold) {
+            Consumer<PublishRecord> publishes, PublishHold hold, ServerlessQuotas quotas) {
         Map<String, byte[]> copy = new HashMap<>();
         users.forEach((user, password) -> copy.put(user, password.getBytes(StandardCharsets.UTF_8)));
         this.passwords = Map.copyOf(copy);
         this.connections = connections;
         this.publishes = publishes;
         this.hold = hold;
+        this.quotas = quotas;
     }
 
     /** The listeners HiveMQ was configured with, as seen at the extension's last start. */
@@ -78,8 +84,12 @@ final class ServerlessLikeExtension implements ExtensionMain {
         SimpleAuthenticator authenticator = this::authenticate;
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
         PublishInboundInterceptor recorder = this::recordPublish;
-        Services.initializerRegistry().setClientInitializer(
-                (initializerInput, clientContext) -> clientContext.addPublishInboundInterceptor(recorder));
+        UnsubscribeInboundInterceptor unsubscribes = quotas::unsubscribed;
+        Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) -> {
+            clientContext.addPublishInboundInterceptor(recorder);
+            clientContext.addUnsubscribeInboundInterceptor(unsubscribes);
+        });
+        quotas.register();
     }
 
     @Override
@@ -89,7 +99,9 @@ final class ServerlessLikeExtension implements ExtensionMain {
 
     private void authenticate(SimpleAuthInput input, SimpleAuthOutput output) {
         ConnectPacket connect = input.getConnectPacket();
-        ConnackReasonCode result = check(connect.getUserName(), connect.getPassword());
+        ConnackReasonCode result = quotas.admitClientId(connect.getClientId())
+                ? check(connect.getUserName(), connect.getPassword())
+                : ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID; // MQTT 3.1.1: return code 2, identifier rejected
         ConnectionInformation connection = input.getConnectionInformation();
         connections.accept(new ConnectionRecord(Instant.now(), connect.getClientId(),
                 connect.getUserName().orElse(""),
@@ -122,9 +134,14 @@ final class ServerlessLikeExtension implements ExtensionMain {
 
     private void recordPublish(PublishInboundInput input, PublishInboundOutput output) {
         PublishPacket publish = input.getPublishPacket();
+        // Over the rate it is refused and dropped here, so a hold never holds it (nor counts it among those it lets
+        // pass). Recorded once that is decided: a test that sees it recorded sees any refusal too.
+        boolean admitted = quotas.admitPublish(input, output);
         publishes.accept(new PublishRecord(Instant.now(), input.getClientInformation().getClientId(),
                 publish.getTopic(), publish.getQos().getQosNumber()));
-        hold.intercept(input, output);
+        if (admitted) {
+            hold.intercept(input, output);
+        }
     }
 
     private static Transport transport(Listener listener) {

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -151,13 +149,8 @@ class EmbeddedBrokerIT {
     void mqtt5ReasonCodesAreThoseOfEmqx(String userGiven, String password, String expectedHex) throws Exception {
         String user = "the user".equals(userGiven) ? USER : userGiven;
         String given = "right".equals(password) ? PASSWORD : password;
-        try (SSLSocket socket = TestTls.handshake(ca, HOST, broker.tlsPort(), null, true)) {
-            socket.getOutputStream().write(mqtt5Connect(unique("mqtt5"), user, given));
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            assertEquals(0x20, in.readUnsignedByte(), "CONNACK");
-            readVariableLength(in);
-            in.readUnsignedByte(); // acknowledge flags
-            assertEquals(Integer.parseInt(expectedHex, 16), in.readUnsignedByte());
+        try (RawMqtt client = RawMqtt.open(ca, HOST, broker.tlsPort(), RawMqtt.V5)) {
+            assertEquals(Integer.parseInt(expectedHex, 16), client.connect(unique("mqtt5"), user, given, true).reasonCode());
         }
     }
 
@@ -323,6 +316,9 @@ class EmbeddedBrokerIT {
     void heldPublishesTrickleUntilReleased() throws Exception {
         String clientId = "held-" + UUID.randomUUID().toString().substring(0, 8);
         MqttClient client = new MqttClient("ssl://" + HOST + ":" + broker.tlsPort(), clientId, new MemoryPersistence());
+        // Its 12 PUBLISHes come within about a second, at the edge of Serverless' 10 a second, and an MQTT 3.1.1
+        // client is not told when one is dropped for that: the test is about the hold, so the rate is lifted.
+        broker.liftPublishRate(List.of(clientId));
         broker.holdPublishes(java.util.Set.of(clientId), 2);
         try {
             client.connect(options(USER, PASSWORD));
@@ -398,6 +394,13 @@ class EmbeddedBrokerIT {
         return options;
     }
 
+    /** {@link #options}, for a persistent session (MQTT 3.1.1 clean session off). */
+    static MqttConnectOptions persistent() {
+        MqttConnectOptions options = options(USER, PASSWORD);
+        options.setCleanSession(false);
+        return options;
+    }
+
     static void close(MqttClient client) {
         try {
             if (client.isConnected()) {
@@ -420,52 +423,6 @@ class EmbeddedBrokerIT {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static byte[] mqtt5Connect(String clientId, String user, String password) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        writeString(body, "MQTT");
-        body.write(5); // protocol level: MQTT 5
-        body.write(0x02 | (user != null ? 0x80 : 0) | (password != null ? 0x40 : 0)); // clean start
-        body.write(0);
-        body.write(30); // keep alive
-        body.write(0); // no properties
-        writeString(body, clientId);
-        if (user != null) {
-            writeString(body, user);
-        }
-        if (password != null) {
-            writeString(body, password);
-        }
-        ByteArrayOutputStream packet = new ByteArrayOutputStream();
-        packet.write(0x10);
-        int length = body.size();
-        do {
-            int digit = length % 128;
-            length /= 128;
-            packet.write(length > 0 ? digit | 0x80 : digit);
-        } while (length > 0);
-        packet.writeBytes(body.toByteArray());
-        return packet.toByteArray();
-    }
-
-    private static void writeString(ByteArrayOutputStream out, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        out.write(bytes.length >> 8);
-        out.write(bytes.length & 0xFF);
-        out.writeBytes(bytes);
-    }
-
-    private static int readVariableLength(DataInputStream in) throws IOException {
-        int value = 0;
-        int shift = 0;
-        int digit;
-        do {
-            digit = in.readUnsignedByte();
-            value |= (digit & 0x7F) << shift;
-            shift += 7;
-        } while ((digit & 0x80) != 0);
-        return value;
     }
 
     record Collector(List<String> received) implements MqttCallback {

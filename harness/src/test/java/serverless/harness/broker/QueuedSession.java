@@ -1,30 +1,33 @@
 package serverless.harness.broker;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static serverless.harness.broker.EmbeddedBrokerIT.HOST;
 import static serverless.harness.broker.EmbeddedBrokerIT.PASSWORD;
 import static serverless.harness.broker.EmbeddedBrokerIT.USER;
 import static serverless.harness.broker.EmbeddedBrokerIT.WAIT;
 import static serverless.harness.broker.EmbeddedBrokerIT.broker;
+import static serverless.harness.broker.EmbeddedBrokerIT.ca;
 import static serverless.harness.broker.EmbeddedBrokerIT.client;
 import static serverless.harness.broker.EmbeddedBrokerIT.close;
-import static serverless.harness.broker.EmbeddedBrokerIT.options;
+import static serverless.harness.broker.EmbeddedBrokerIT.persistent;
 import static serverless.harness.broker.EmbeddedBrokerIT.publish;
 import static serverless.harness.broker.EmbeddedBrokerIT.unique;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import serverless.harness.TestBed;
 import serverless.harness.broker.EmbeddedBrokerIT.Collector;
 
 /**
  * The local broker's own promise across a restart: a persistent session, and a QoS 1 message queued for
- * it while it was offline, are still there afterwards. Set up before a restart, checked after it.
+ * it while it was offline, are still there afterwards, and so is its count of subscriptions (Serverless' quota of
+ * 10 per client). Set up before a restart, checked after it.
  *
  * <p>{@code RestartIT} checks it on the run's one restart of the shared broker: a restart holds that broker
  * alone for several seconds, during which every other suite waits, so the suite makes only one.
@@ -52,7 +55,12 @@ public final class QueuedSession {
         MqttClient subscriber = client("ssl://" + HOST + ":" + broker.tlsPort(), session.subscriberId);
         try {
             subscriber.connect(persistent());
-            subscriber.subscribe(session.topic, 1);
+            // Its topic at QoS 1, and nine filters more: the quota's ten, with which the session must come back.
+            String[] filters = IntStream.range(0, Quota.SUBSCRIPTIONS.limit())
+                    .mapToObj(i -> i == 0 ? session.topic : session.topic + "/" + i).toArray(String[]::new);
+            int[] qos = new int[filters.length];
+            qos[0] = 1;
+            subscriber.subscribe(filters, qos);
             subscriber.disconnect();
         } finally {
             close(subscriber);
@@ -61,7 +69,10 @@ public final class QueuedSession {
         return session;
     }
 
-    /** Queues one more message, comes back, and asserts the session was present and both messages arrive. */
+    /**
+     * Queues one more message, comes back, and asserts the session was present and both messages arrive, and that
+     * the session still holds its ten subscriptions: an eleventh is refused.
+     */
     public void assertKeptAcrossTheRestart() throws Exception {
         publish(topic, "after restart");
         List<String> received = new CopyOnWriteArrayList<>();
@@ -74,11 +85,9 @@ public final class QueuedSession {
         } finally {
             close(again);
         }
-    }
-
-    private static MqttConnectOptions persistent() {
-        MqttConnectOptions options = options(USER, PASSWORD);
-        options.setCleanSession(false);
-        return options;
+        try (RawMqtt raw = RawMqtt.open(ca, HOST, broker.tlsPort(), RawMqtt.V3_1_1)) {
+            assertTrue(raw.connect(subscriberId, USER, PASSWORD, false).sessionPresent());
+            assertEquals(List.of(0x80), raw.subscribe(topic + "/eleventh"), "an 11th subscription after the restart");
+        }
     }
 }
