@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import serverless.harness.broker.ConnectionRecord;
 import serverless.harness.broker.PublishRecord;
+import serverless.harness.broker.QuotaRefusal;
 
 /**
  * A broker the examples are run against, as the examples see it: an address, two TLS ports, a
@@ -103,6 +104,11 @@ public interface Broker {
 
     /** Every PUBLISH the broker received; empty unless the broker has {@link Capability#CONNECTION_LOG}. */
     default List<PublishRecord> publishes() {
+        return List.of();
+    }
+
+    /** What the broker refused for going over a Serverless quota; empty unless it has {@link Capability#CONNECTION_LOG}. */
+    default List<QuotaRefusal> quotaRefusals() {
         return List.of();
     }
 

@@ -98,6 +98,7 @@ public final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
     }
 
     /** What the broker refused because a client went over a Serverless quota, oldest first. */
+    @Override
     public List<QuotaRefusal> quotaRefusals() {
         return broker.quotaRefusals();
     }

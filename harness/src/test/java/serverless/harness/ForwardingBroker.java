@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import serverless.harness.broker.ConnectionRecord;
 import serverless.harness.broker.PublishRecord;
+import serverless.harness.broker.QuotaRefusal;
 
 /** A broker that answers everything as another one does; subclasses change what differs. */
 abstract class ForwardingBroker implements Broker {
@@ -53,6 +54,11 @@ abstract class ForwardingBroker implements Broker {
     @Override
     public List<PublishRecord> publishes() {
         return broker.publishes();
+    }
+
+    @Override
+    public List<QuotaRefusal> quotaRefusals() {
+        return broker.quotaRefusals();
     }
 
     @Override

@@ -17,6 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import serverless.harness.Broker.Capability;
 import serverless.harness.broker.PublishRecord;
+import serverless.harness.broker.Quota;
+import serverless.harness.broker.QuotaRefusal;
 
 /**
  * Serverless lets one client publish 10 messages a second; over that it refuses a QoS 1 message (MQTT 5
@@ -60,6 +62,7 @@ class QuotaIT {
             Duration spread = Duration.between(publishes.get(0).time(), publishes.get(publishes.size() - 1).time());
             assertTrue(spread.plus(JITTER).compareTo(PACED) >= 0, () -> "the broker got the " + publishes.size()
                     + " PUBLISHes within " + spread.toMillis() + " ms, faster than 10 a second");
+            assertEquals(List.of(), refusalsOf(broker, run), "the broker refused none of them");
         }
     }
 
@@ -89,6 +92,13 @@ class QuotaIT {
                 () -> assertTrue(result.stderr().startsWith("ERROR: "), "the line starts with ERROR:"),
                 () -> phrases.forEach(phrase -> assertTrue(line.contains(phrase.toLowerCase(Locale.ROOT)),
                         "the line says: " + phrase)),
-                () -> assertFalse(result.stdout().contains("Received " + MESSAGES + "/"), "not every message came back"));
+                () -> assertFalse(result.stdout().contains("Received " + MESSAGES + "/"), "not every message came back"),
+                () -> assertTrue(!broker.can(Capability.CONNECTION_LOG) || refusalsOf(broker, run).contains(Quota.PUBLISH_RATE),
+                        "the broker refused messages for the publish rate, and nothing else made the example fail"));
+    }
+
+    private static List<Quota> refusalsOf(Broker broker, ExampleRun run) {
+        return broker.quotaRefusals().stream().filter(refusal -> refusal.clientId().equals(run.clientId()))
+                .map(QuotaRefusal::quota).distinct().toList();
     }
 }
