@@ -243,17 +243,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Stops the fronts and HiveMQ (about 4 s) and deletes the broker's folder. Safe to call twice. */
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        serverlessPorts.closeFronts();
-        tls12Ports.closeFronts();
-        hold.release();
-        try {
-            stopHiveMq();
-        } finally {
-            Folders.deleteRecursively(folder);
+        if (closeFronts()) {
+            try {
+                stopHiveMq();
+            } finally {
+                Folders.deleteRecursively(folder);
+            }
         }
     }
 
@@ -264,15 +259,22 @@ public final class EmbeddedBroker implements AutoCloseable {
      * 2 s quiet period) and would only precede the end of its threads anyway. Safe to call twice.
      */
     public synchronized void closeAsTheJvmExits() {
+        if (closeFronts()) {
+            hivemq = null;
+            Folders.deleteQuietly(folder); // HiveMQ may still write to it: what it writes goes with the JVM's temp files
+        }
+    }
+
+    /** The first step of closing: no client reaches HiveMQ any more. False if the broker was closed already. */
+    private boolean closeFronts() {
         if (closed) {
-            return;
+            return false;
         }
         closed = true;
         serverlessPorts.closeFronts();
         tls12Ports.closeFronts();
         hold.release();
-        hivemq = null;
-        Folders.deleteQuietly(folder); // HiveMQ may still write to it: what it writes goes with the JVM's temp files
+        return true;
     }
 
     /**
