@@ -3,7 +3,9 @@ package serverless.harness;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -12,8 +14,8 @@ import javax.net.ssl.SSLContext;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -33,7 +35,7 @@ import serverless.harness.BrokerProbe.Finding;
 final class QuotaProbe {
 
     /** More than a Serverless client's bucket of 10 holds, sent as fast as PUBACKs come back. */
-    static final int BURST = 20;
+    static final int BURST = 30;
     /** Over the 1024 characters Serverless accepts. */
     static final int LONG_CLIENT_ID = 1100;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -51,20 +53,30 @@ final class QuotaProbe {
         return found;
     }
 
-    /** Refused: fewer than the whole burst of QoS 1 messages came back through the client's own subscription. */
+    /**
+     * Refused: fewer than the whole burst of QoS 1 messages came back through the client's own subscription.
+     * The burst is sent without waiting for each PUBACK, so that even a slow machine sends it within the
+     * second that would refill a Serverless client's bucket.
+     */
     private static Finding publishRate(Broker broker, SSLContext trust) {
         String what = "QoS 1 messages published faster than 10 a second by one client";
         String clientId = "probe-" + UUID.randomUUID().toString().substring(0, 8);
         String topic = "serverless-examples/probe/" + clientId;
         Set<String> back = ConcurrentHashMap.newKeySet();
-        MqttClient client = null;
+        MqttAsyncClient client = null;
         try {
-            client = new MqttClient("ssl://" + broker.host() + ":" + broker.tlsPort(), clientId, new MemoryPersistence());
+            client = new MqttAsyncClient("ssl://" + broker.host() + ":" + broker.tlsPort(), clientId, new MemoryPersistence());
             client.setCallback(new Collector(back));
-            client.connect(options(broker, trust));
-            client.subscribe(topic, 1);
+            MqttConnectOptions options = options(broker, trust);
+            options.setMaxInflight(BURST);
+            client.connect(options).waitForCompletion(TIMEOUT.toMillis());
+            client.subscribe(topic, 1).waitForCompletion(TIMEOUT.toMillis());
+            List<IMqttDeliveryToken> sent = new ArrayList<>();
             for (int i = 1; i <= BURST; i++) {
-                client.publish(topic, ("probe #" + i).getBytes(UTF_8), 1, false); // returns on its PUBACK
+                sent.add(client.publish(topic, ("probe #" + i).getBytes(UTF_8), 1, false));
+            }
+            for (IMqttDeliveryToken token : sent) {
+                token.waitForCompletion(TIMEOUT.toMillis()); // its PUBACK: over the rate, 3.1.1 is acknowledged too
             }
             try {
                 Awaitility.await().atMost(BURST_BACK).pollInterval(Duration.ofMillis(50)).until(() -> back.size() == BURST);
@@ -83,10 +95,10 @@ final class QuotaProbe {
     private static Finding longClientId(Broker broker, SSLContext trust) {
         String what = "a client id of " + LONG_CLIENT_ID + " characters";
         String clientId = "probe-" + "x".repeat(LONG_CLIENT_ID - "probe-".length());
-        MqttClient client = null;
+        MqttAsyncClient client = null;
         try {
-            client = new MqttClient("ssl://" + broker.host() + ":" + broker.tlsPort(), clientId, new MemoryPersistence());
-            client.connect(options(broker, trust));
+            client = new MqttAsyncClient("ssl://" + broker.host() + ":" + broker.tlsPort(), clientId, new MemoryPersistence());
+            client.connect(options(broker, trust)).waitForCompletion(TIMEOUT.toMillis());
             return new Finding(false, what + " (the connection was accepted)");
         } catch (MqttException e) {
             return e.getReasonCode() == MqttException.REASON_CODE_INVALID_CLIENT_ID
@@ -109,13 +121,13 @@ final class QuotaProbe {
         return options;
     }
 
-    private static void close(MqttClient client) {
+    private static void close(MqttAsyncClient client) {
         if (client == null) {
             return;
         }
         try {
             if (client.isConnected()) {
-                client.disconnect(2_000);
+                client.disconnect().waitForCompletion(2_000);
             }
             client.close(true);
         } catch (MqttException e) {
