@@ -1,5 +1,6 @@
 package serverless.harness;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
@@ -28,7 +35,7 @@ import serverless.harness.broker.QuotaRefusal;
  */
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
-@Timeout(90)
+@Timeout(180)
 class QuotaIT {
 
     private static final int MESSAGES = 30;
@@ -66,18 +73,35 @@ class QuotaIT {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Example.class)
-    void aboveTheRateItSaysSoInOneLine(Example example, TestBed bed) {
+    /**
+     * All examples over the rate at once, each started when the one before it has connected: the MQTT 3.1.1 ones
+     * end only after 20 s without progress, and waiting for them side by side keeps one test thread, not four,
+     * idle for that time.
+     */
+    @TestFactory
+    Stream<DynamicTest> aboveTheRateEachSaysSoInOneLine(TestBed bed) {
         Broker broker = bed.broker();
         assumeTrue(broker.can(Capability.REFUSES_PUBLISHES_OVER_RATE),
                 () -> "not tested: " + broker.lacks(Capability.REFUSES_PUBLISHES_OVER_RATE));
-        ExampleRun run = ExampleRun.of(example, broker, "over-rate-" + example.name().toLowerCase(Locale.ROOT))
-                .set("MQTT_MESSAGES", String.valueOf(MESSAGES))
-                .set("MQTT_PUBLISH_RATE", ABOVE_THE_RATE);
+        Map<Example, ExampleRun> runs = new EnumMap<>(Example.class);
+        Map<Example, ExampleRunner.Running> running = new EnumMap<>(Example.class);
+        for (Example example : Example.values()) {
+            ExampleRun run = ExampleRun.of(example, broker, "over-rate-" + example.name().toLowerCase(Locale.ROOT))
+                    .set("MQTT_MESSAGES", String.valueOf(MESSAGES))
+                    .set("MQTT_PUBLISH_RATE", ABOVE_THE_RATE);
+            ExampleRunner.Running process = run.start();
+            runs.put(example, run);
+            running.put(example, process);
+            await(example + " connected").atMost(TOLD_BOUND).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !process.isAlive() || process.stdoutSoFar().contains("Connected with client id"));
+        }
+        Map<Example, RunResult> results = new EnumMap<>(Example.class);
+        running.forEach((example, process) -> results.put(example, process.awaitResult()));
+        return Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(),
+                () -> assertSaysSoInOneLine(example, runs.get(example), results.get(example), broker)));
+    }
 
-        RunResult result = run.execute();
-
+    private static void assertSaysSoInOneLine(Example example, ExampleRun run, RunResult result, Broker broker) {
         // MQTT 5 is told (PUBACK 0x97); MQTT 3.1.1 gets plain PUBACKs and misses the dropped messages.
         List<String> phrases = example.speaksMqtt5()
                 ? List.of("quota exceeded", "MQTT_PUBLISH_RATE")
