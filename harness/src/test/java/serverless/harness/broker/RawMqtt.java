@@ -74,10 +74,7 @@ final class RawMqtt implements AutoCloseable {
     /** Subscribes to {@code filters} at QoS 0 in one SUBSCRIBE and returns the SUBACK's codes, one per filter. */
     List<Integer> subscribe(String... filters) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        int packetId = nextPacketId();
-        body.write(packetId >> 8);
-        body.write(packetId & 0xFF);
-        properties(body);
+        int packetId = packetIdAndProperties(body);
         for (String filter : filters) {
             writeString(body, filter);
             body.write(0); // QoS 0, and MQTT 5's other options at their defaults
@@ -95,10 +92,7 @@ final class RawMqtt implements AutoCloseable {
     /** Unsubscribes from {@code filters} in one UNSUBSCRIBE and waits for the UNSUBACK. */
     void unsubscribe(String... filters) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        int packetId = nextPacketId();
-        body.write(packetId >> 8);
-        body.write(packetId & 0xFF);
-        properties(body);
+        int packetId = packetIdAndProperties(body);
         for (String filter : filters) {
             writeString(body, filter);
         }
@@ -229,6 +223,15 @@ final class RawMqtt implements AutoCloseable {
 
     private int nextPacketId() {
         return ++lastPacketId;
+    }
+
+    /** The variable header of a SUBSCRIBE or UNSUBSCRIBE: a new packet id, then MQTT 5's (empty) properties. */
+    private int packetIdAndProperties(ByteArrayOutputStream body) {
+        int packetId = nextPacketId();
+        body.write(packetId >> 8);
+        body.write(packetId & 0xFF);
+        properties(body);
+        return packetId;
     }
 
     private void properties(ByteArrayOutputStream body) {
