@@ -21,7 +21,11 @@ public enum Example {
     private final Transport transport;
 
     Example(String module, String mainClass, String stack, Transport transport) {
-        this.program = new JavaProgram(module, mainClass);
+        this(new JavaProgram(module, mainClass), stack, transport);
+    }
+
+    Example(JavaProgram program, String stack, Transport transport) {
+        this.program = program;
         this.stack = stack;
         this.transport = transport;
     }
@@ -34,12 +38,12 @@ public enum Example {
         return transport;
     }
 
-    /** The client library and MQTT version, e.g. {@code Paho, MQTT 3.1.1}. */
     /** Whether it speaks MQTT 5, which can be told why a message was refused (a PUBACK reason code). */
     public boolean speaksMqtt5() {
         return stack.endsWith("MQTT 5");
     }
 
+    /** The client library and MQTT version, e.g. {@code Paho, MQTT 3.1.1}. */
     public String stack() {
         return stack;
     }

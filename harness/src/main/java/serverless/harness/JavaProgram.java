@@ -8,9 +8,24 @@ import java.util.Map;
 
 /**
  * A program from one of the repository's modules, as a user runs it: the module's packaged jar
- * ({@code <module>/target/<module>.jar}) and the main class to start.
+ * ({@code <module>/target/<module>.jar}) and the main class to start. A plain example jar is run as
+ * {@code java -cp <jar> <main class>}, so that one jar can hold several variants; a framework's
+ * executable jar (Spring Boot's nested jars, Quarkus' runner) only starts through its own launcher, as
+ * {@code java -jar <jar>}, and its main class is then the application class that launcher starts.
  */
-public record JavaProgram(String module, String mainClass) {
+public record JavaProgram(String module, String mainClass, Launch launch) {
+
+    /** How the JVM is told what to start. */
+    public enum Launch {
+        /** {@code java -cp <jar> <main class>}. */
+        CLASS_PATH,
+        /** {@code java -jar <jar>}: the jar's manifest names the launcher. */
+        EXECUTABLE_JAR
+    }
+
+    public JavaProgram(String module, String mainClass) {
+        this(module, mainClass, Launch.CLASS_PATH);
+    }
 
     /** The connection doctor: not an example (it keeps its own output contract), but run the same way. */
     public static final JavaProgram DOCTOR = new JavaProgram("doctor", "serverless.doctor.Doctor");
@@ -30,13 +45,14 @@ public record JavaProgram(String module, String mainClass) {
         return mainClass.substring(mainClass.lastIndexOf('.') + 1);
     }
 
-    /** How a user runs it from the repository root: {@code java -cp <module>/target/<module>.jar <main class>}. */
+    /** How a user runs it from the repository root, e.g. {@code java -cp <module>/target/<module>.jar <main class>}. */
     public String userCommand() {
-        return "java -cp " + relativeJar() + " " + mainClass;
+        return launch == Launch.EXECUTABLE_JAR ? "java -jar " + relativeJar() : "java -cp " + relativeJar() + " " + mainClass;
     }
 
     /**
-     * A process that runs it: this JVM's {@code java}, the given JVM options, {@code -cp <jar> <main class>}.
+     * A process that runs it: this JVM's {@code java}, the given JVM options, {@code -cp <jar> <main class>}
+     * (or {@code -jar <jar>}).
      * Its environment is this one's without any {@code MQTT_*}, {@code JAVA_TOOL_OPTIONS} or
      * {@code JDK_JAVA_OPTIONS}, plus {@code env}: the program sees only the settings it is given.
      */
@@ -44,9 +60,14 @@ public record JavaProgram(String module, String mainClass) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(jar().toString());
-        command.add(mainClass);
+        if (launch == Launch.EXECUTABLE_JAR) {
+            command.add("-jar");
+            command.add(jar().toString());
+        } else {
+            command.add("-cp");
+            command.add(jar().toString());
+            command.add(mainClass);
+        }
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("MQTT_")
                 || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
