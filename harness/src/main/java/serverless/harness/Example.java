@@ -16,7 +16,7 @@ public enum Example {
     /** How the example reaches the broker: MQTT over TLS (8883) or MQTT over secure WebSocket (8084). */
     public enum Transport { TLS, WSS }
 
-    private final JavaProgram program;
+    private final Program program;
     private final String stack;
     private final Transport transport;
 
@@ -24,13 +24,13 @@ public enum Example {
         this(new JavaProgram(module, mainClass), stack, transport);
     }
 
-    Example(JavaProgram program, String stack, Transport transport) {
+    Example(Program program, String stack, Transport transport) {
         this.program = program;
         this.stack = stack;
         this.transport = transport;
     }
 
-    public JavaProgram program() {
+    public Program program() {
         return program;
     }
 

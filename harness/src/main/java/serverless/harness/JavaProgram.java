@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A program from one of the repository's modules, as a user runs it: the module's packaged jar
@@ -13,7 +14,7 @@ import java.util.Map;
  * executable jar (Spring Boot's nested jars, Quarkus' runner) only starts through its own launcher, as
  * {@code java -jar <jar>}, and its main class is then the application class that launcher starts.
  */
-public record JavaProgram(String module, String mainClass, Launch launch) {
+public record JavaProgram(String module, String mainClass, Launch launch) implements Program {
 
     /** How the JVM is told what to start. */
     public enum Launch {
@@ -41,20 +42,26 @@ public record JavaProgram(String module, String mainClass, Launch launch) {
     }
 
     /** The main class without its package, e.g. {@code PahoExample}. */
+    @Override
     public String simpleName() {
         return mainClass.substring(mainClass.lastIndexOf('.') + 1);
     }
 
     /** How a user runs it from the repository root, e.g. {@code java -cp <module>/target/<module>.jar <main class>}. */
+    @Override
     public String userCommand() {
         return launch == Launch.EXECUTABLE_JAR ? "java -jar " + relativeJar() : "java -cp " + relativeJar() + " " + mainClass;
+    }
+
+    @Override
+    public ProcessBuilder processBuilder(Map<String, String> env, Optional<Path> hostsFile) {
+        return processBuilder(hostsFile.map(hosts -> List.of("-Djdk.net.hosts.file=" + hosts)).orElse(List.of()), env);
     }
 
     /**
      * A process that runs it: this JVM's {@code java}, the given JVM options, {@code -cp <jar> <main class>}
      * (or {@code -jar <jar>}).
-     * Its environment is this one's without any {@code MQTT_*}, {@code JAVA_TOOL_OPTIONS} or
-     * {@code JDK_JAVA_OPTIONS}, plus {@code env}: the program sees only the settings it is given.
+     * Its environment is {@link Program#withOnly}: the program sees only the settings it is given.
      */
     public ProcessBuilder processBuilder(List<String> jvmOptions, Map<String, String> env) {
         List<String> command = new ArrayList<>();
@@ -69,10 +76,7 @@ public record JavaProgram(String module, String mainClass, Launch launch) {
             command.add(mainClass);
         }
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(name -> name.startsWith("MQTT_")
-                || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
-        builder.environment().putAll(env);
-        return builder;
+        return Program.withOnly(env, builder);
     }
 
     private Path relativeJar() {

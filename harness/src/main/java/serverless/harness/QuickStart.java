@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,14 +34,29 @@ public final class QuickStart {
     private QuickStart() {
     }
 
-    /** One row of the table: a program that ran, and how it ended. */
-    record Outcome(String example, String stack, String protocol, RunResult result) {
+    /**
+     * One row of the table: a program that ran, and how it ended; or one that could not run here (its runtime
+     * is not installed), with the reason. A program that did not run is reported, never counted as passed.
+     */
+    record Outcome(String example, String stack, String protocol, RunResult result, String notRunReason) {
+
+        Outcome(String example, String stack, String protocol, RunResult result) {
+            this(example, stack, protocol, result, null);
+        }
+
+        boolean ran() {
+            return result != null;
+        }
+
         /** The examples' and the doctor's contract: exit code 0 means it worked, anything else that it did not. */
         boolean passed() {
-            return !result.timedOut() && result.exitCode() == 0;
+            return ran() && !result.timedOut() && result.exitCode() == 0;
         }
 
         String verdict() {
+            if (!ran()) {
+                return "not run";
+            }
             if (result.timedOut()) {
                 return "FAILED (killed after " + RUN_BOUND.toSeconds() + " s)";
             }
@@ -88,13 +104,18 @@ public final class QuickStart {
     }
 
     /** Runs the program to its end (at most {@link #RUN_BOUND}), printing its lines as they come. */
-    private static Outcome run(JavaProgram program, String stack, String protocol, Map<String, String> env,
+    private static Outcome run(Program program, String stack, String protocol, Map<String, String> env,
             Path hostsFile) throws IOException, InterruptedException {
         String name = program.module() + " " + program.simpleName();
         System.out.printf("%n== %s (%s over %s): %s%n", name, stack, protocol, program.userCommand());
         // The hosts file makes the test host name resolve to 127.0.0.1 in the program's JVM only, so it sends
         // that name as SNI and checks it against the certificate, exactly as with a real deployment.
-        ProcessBuilder builder = program.processBuilder(List.of("-Djdk.net.hosts.file=" + hostsFile), env);
+        Optional<String> unavailable = program.unavailableReason();
+        if (unavailable.isPresent()) {
+            System.out.println(INDENT + "not run: " + unavailable.get());
+            return new Outcome(name, stack, protocol, null, unavailable.get());
+        }
+        ProcessBuilder builder = program.processBuilder(env, Optional.of(hostsFile));
         long started = System.nanoTime();
         Process process = builder.start();
         StringBuffer stdout = new StringBuffer();
@@ -136,7 +157,7 @@ public final class QuickStart {
         rows.add(new String[] {"example", "stack", "protocol", "result", "time"});
         for (Outcome outcome : outcomes) {
             rows.add(new String[] {outcome.example(), outcome.stack(), outcome.protocol(), outcome.verdict(),
-                    String.format(Locale.ROOT, "%.1f s", outcome.result().duration().toMillis() / 1000.0)});
+                    outcome.ran() ? String.format(Locale.ROOT, "%.1f s", outcome.result().duration().toMillis() / 1000.0) : "-"});
         }
         int[] widths = new int[rows.get(0).length];
         rows.forEach(row -> {
@@ -152,18 +173,29 @@ public final class QuickStart {
             }
             table.append(line.toString().stripTrailing()).append('\n');
         }
-        List<String> failed = outcomes.stream().filter(outcome -> !outcome.passed()).map(Outcome::example).toList();
-        if (exitCode(outcomes) == 0) {
+        List<String> failed = outcomes.stream().filter(outcome -> outcome.ran() && !outcome.passed()).map(Outcome::example).toList();
+        List<Outcome> notRun = outcomes.stream().filter(outcome -> !outcome.ran()).toList();
+        long passed = outcomes.stream().filter(Outcome::passed).count();
+        if (failed.isEmpty() && notRun.isEmpty() && passed > 0) {
             table.append("All ").append(outcomes.size()).append(" passed.\n");
         } else {
-            table.append(failed.size()).append(" of ").append(outcomes.size()).append(" FAILED: ")
-                    .append(String.join(", ", failed)).append(" (their output is above).\n");
+            if (!failed.isEmpty()) {
+                table.append(failed.size()).append(" of ").append(outcomes.size()).append(" FAILED: ")
+                        .append(String.join(", ", failed)).append(" (their output is above).\n");
+            }
+            table.append(passed).append(" of ").append(outcomes.size()).append(" passed.\n");
+            notRun.forEach(outcome -> table.append("Not run: ").append(outcome.example()).append(": ")
+                    .append(outcome.notRunReason()).append(".\n"));
         }
         return table.toString();
     }
 
-    /** 0 only when there were runs and every one passed; 1 otherwise. */
+    /**
+     * 0 only when something ran and everything that ran passed; 1 otherwise. A program whose runtime is not
+     * installed (e.g. Python on a Java-only machine) is listed as not run but does not fail the quick start.
+     */
     static int exitCode(List<Outcome> outcomes) {
-        return !outcomes.isEmpty() && outcomes.stream().allMatch(Outcome::passed) ? 0 : 1;
+        List<Outcome> ran = outcomes.stream().filter(Outcome::ran).toList();
+        return !ran.isEmpty() && ran.stream().allMatch(Outcome::passed) ? 0 : 1;
     }
 }

@@ -50,7 +50,7 @@ final class ClassDataArchives {
 
     /** Starts making every program's archive in the background, a few at a time, each by the run given for it. */
     void prepare(Collection<ExampleRun> trainingRuns) {
-        trainingRuns.forEach(run -> archives.computeIfAbsent(run.program(),
+        trainingRuns.forEach(run -> archives.computeIfAbsent((JavaProgram) run.program(),
                 key -> CompletableFuture.supplyAsync(() -> archive(run), archivers)));
     }
 
@@ -67,7 +67,7 @@ final class ClassDataArchives {
     }
 
     private Optional<Path> archive(ExampleRun run) {
-        JavaProgram program = run.program();
+        JavaProgram program = (JavaProgram) run.program();
         Path file = directory.resolve(program.module() + "-" + program.mainClass() + ".jsa");
         List<String> options = new ArrayList<>(JVM_OPTIONS);
         options.add("-XX:ArchiveClassesAtExit=" + file);

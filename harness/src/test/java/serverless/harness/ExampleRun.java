@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * One planned run of an example: the MQTT_* variables a user would export, with a client id and topic
@@ -11,14 +12,14 @@ import java.util.Map;
  */
 public final class ExampleRun {
 
-    private final JavaProgram program;
+    private final Program program;
     private final Broker broker;
     private final String clientId;
     private final String topic;
     private final Map<String, String> env = new HashMap<>();
     private final List<String> jvmOptions = new ArrayList<>();
 
-    private ExampleRun(JavaProgram program, Broker broker, String name) {
+    private ExampleRun(Program program, Broker broker, String name) {
         this.program = program;
         this.broker = broker;
         this.clientId = name + "-" + TestBed.randomSecret().substring(0, 8);
@@ -70,7 +71,7 @@ public final class ExampleRun {
     }
 
     /** The program it runs. */
-    public JavaProgram program() {
+    public Program program() {
         return program;
     }
 
@@ -87,12 +88,22 @@ public final class ExampleRun {
         return topic;
     }
 
+    /**
+     * Runs it to its end. A program that cannot run on this machine (see {@link Program#unavailableReason()})
+     * aborts the calling test, which JUnit then reports as skipped with that reason.
+     */
     public RunResult execute() {
+        assumeRunnable();
         return ExampleRunner.run(program, Map.copyOf(env), List.copyOf(jvmOptions), broker, clientId);
     }
 
     /** Starts the run and returns at once; {@link ExampleRunner.Running#awaitResult()} gives its result. */
     public ExampleRunner.Running start() {
+        assumeRunnable();
         return ExampleRunner.start(program, Map.copyOf(env), List.copyOf(jvmOptions), broker, clientId);
+    }
+
+    private void assumeRunnable() {
+        program.unavailableReason().ifPresent(reason -> Assumptions.abort(program.module() + " cannot run here: " + reason));
     }
 }

@@ -41,20 +41,14 @@ public final class ExampleRunner {
     }
 
     /** Runs the program to its end (or the hard limit). */
-    public static RunResult run(JavaProgram program, Map<String, String> env, List<String> jvmOptions,
+    public static RunResult run(Program program, Map<String, String> env, List<String> jvmOptions,
             Broker broker, String runName) {
         return start(program, env, jvmOptions, broker, runName).awaitResult();
     }
 
     /** Starts the program and returns at once, for tests that act on the broker while it runs. */
-    public static Running start(JavaProgram program, Map<String, String> env, List<String> jvmOptions,
+    public static Running start(Program program, Map<String, String> env, List<String> jvmOptions,
             Broker broker, String runName) {
-        List<String> options = new ArrayList<>(ClassDataArchives.JVM_OPTIONS);
-        options.addAll(classData.optionsFor(program));
-        // Resolve the test deployment's host name to this machine without touching /etc/hosts, so the
-        // example sends it as SNI and checks it against the certificate exactly as with a real deployment.
-        broker.hostsFile().ifPresent(hosts -> options.add("-Djdk.net.hosts.file=" + hosts));
-        options.addAll(jvmOptions);
         try {
             Files.createDirectories(RUN_LOGS);
             String safeName = runName.replaceAll("[^A-Za-z0-9._-]+", "_");
@@ -62,12 +56,31 @@ public final class ExampleRunner {
             Path stderr = RUN_LOGS.resolve(safeName + ".err");
             // Only what the test sets: nothing from the developer's own MQTT_* or JAVA_TOOL_OPTIONS.
             // Standard output goes through a pipe, so that the time of its first line is taken as it comes.
-            ProcessBuilder builder = program.processBuilder(options, env)
-                    .redirectError(stderr.toFile());
+            ProcessBuilder builder = processBuilder(program, env, jvmOptions, broker).redirectError(stderr.toFile());
             return new Running(builder.start(), System.nanoTime(), stdout, stderr);
         } catch (IOException e) {
             throw new IllegalStateException("could not run " + program, e);
         }
+    }
+
+    /**
+     * The process for one run. The broker's hosts file resolves the test deployment's host name to this machine
+     * without touching /etc/hosts, so the program sends it as SNI and checks it against the certificate exactly
+     * as with a real deployment. A Java program also gets the suite's JVM options and its class-data archive.
+     */
+    private static ProcessBuilder processBuilder(Program program, Map<String, String> env, List<String> jvmOptions,
+            Broker broker) {
+        if (!(program instanceof JavaProgram java)) {
+            if (!jvmOptions.isEmpty()) {
+                throw new IllegalArgumentException(program + " is not a Java program: it takes no JVM options");
+            }
+            return program.processBuilder(env, broker.hostsFile());
+        }
+        List<String> options = new ArrayList<>(ClassDataArchives.JVM_OPTIONS);
+        options.addAll(classData.optionsFor(java));
+        broker.hostsFile().ifPresent(hosts -> options.add("-Djdk.net.hosts.file=" + hosts));
+        options.addAll(jvmOptions);
+        return java.processBuilder(options, env);
     }
 
     /** A program that is running; {@link #awaitResult()} waits for its end, at most {@link #HARD_LIMIT}. */

@@ -56,6 +56,21 @@ class QuickStartTest {
     }
 
     @Test
+    void aProgramWhoseRuntimeIsMissingIsListedAsNotRunAndNeverCountedAsPassed() {
+        List<Outcome> outcomes = List.of(outcome("paho-example PahoExample", 0, false),
+                new Outcome("python-example example.py", "paho-mqtt, MQTT 3.1.1", "TLS", null,
+                        "python3 is not installed; python-example needs Python 3.10 or newer"));
+
+        assertEquals(0, QuickStart.exitCode(outcomes), "what ran passed");
+        List<String> lines = QuickStart.table(outcomes).lines().toList();
+        assertEquals(List.of("python-example example.py", "paho-mqtt, MQTT 3.1.1", "TLS", "not run", "-"),
+                List.of(lines.get(2).split("\\s{2,}")));
+        assertEquals("1 of 2 passed.", lines.get(3));
+        assertEquals("Not run: python-example example.py: python3 is not installed; python-example needs Python 3.10"
+                + " or newer.", lines.get(4));
+    }
+
+    @Test
     void nothingRunIsNotAPass() {
         assertEquals(1, QuickStart.exitCode(List.of()));
     }

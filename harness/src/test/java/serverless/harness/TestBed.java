@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.TestAbortedException;
 import serverless.harness.broker.Folders;
@@ -64,9 +65,14 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
         }
         // In the background, once the broker is up (it starts slower beside them): an archive of the classes each
         // program loads in a round trip, so that every later run of it starts with less CPU.
+        // Scripts' dependencies are installed from their lock files meanwhile, also once per run.
         List<ExampleRun> trainingRuns = new ArrayList<>();
         for (Example example : Example.values()) {
-            trainingRuns.add(ExampleRun.of(example, chosen, "class-data-" + example.name().toLowerCase(Locale.ROOT)));
+            if (example.program() instanceof JavaProgram) {
+                trainingRuns.add(ExampleRun.of(example, chosen, "class-data-" + example.name().toLowerCase(Locale.ROOT)));
+            } else {
+                CompletableFuture.runAsync(example.program()::unavailableReason);
+            }
         }
         trainingRuns.add(ExampleRun.ofDoctor(chosen, "class-data-doctor"));
         ExampleRunner.archiveClassData(directory.resolve("class-data"), trainingRuns);

@@ -1,0 +1,192 @@
+package serverless.harness;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A Node.js or Python example: a script run by its interpreter, with its dependencies installed from the
+ * module's lock file into the module's own {@code target/} folder (never the user's global environment):
+ * <ul>
+ *   <li>Node.js: the module's files are copied to {@code target/app/} and {@code npm ci} installs
+ *       {@code package-lock.json} there; the harness runs {@code node target/app/<script>}, what
+ *       {@code npm start} runs.</li>
+ *   <li>Python: {@code python3 -m venv target/venv}, then {@code pip install -r requirements.txt} into it;
+ *       the harness runs {@code target/venv/bin/python <script>}.</li>
+ * </ul>
+ * Installing needs the package registry once per clean build; where the runtime is missing or the install
+ * fails, {@link #unavailableReason()} says so and the suites skip the program with that reason.
+ */
+public record ScriptProgram(String module, Runtime runtime, String script) implements Program {
+
+    /** The interpreter a script needs, the oldest version the example supports, and how to install its dependencies. */
+    public enum Runtime {
+        NODE("node", 20, "Node.js"),
+        PYTHON("python3", 10, "Python 3");
+
+        private final String command;
+        private final int minimumVersion;
+        private final String displayName;
+
+        Runtime(String command, int minimumVersion, String displayName) {
+            this.command = command;
+            this.minimumVersion = minimumVersion;
+            this.displayName = displayName;
+        }
+    }
+
+    private static final long INSTALL_BOUND_SECONDS = 300;
+    /** One installation per module and test run, shared by every run of its programs. */
+    private static final Map<String, Optional<String>> INSTALLATIONS = new ConcurrentHashMap<>();
+    /** The name resolvers that stand in for {@code -Djdk.net.hosts.file} (test support, not part of the examples). */
+    private static final Path RESOLVERS = Path.of("harness", "src", "main", "resources", "resolve");
+
+    @Override
+    public String simpleName() {
+        return script;
+    }
+
+    @Override
+    public String userCommand() {
+        return runtime == Runtime.NODE ? "cd " + module + " && npm ci && npm start"
+                : "cd " + module + " && python3 -m venv .venv && .venv/bin/pip install -r requirements.txt && .venv/bin/python " + script;
+    }
+
+    /** Installs the module's dependencies once (later calls return the first answer) and says why it cannot run, if so. */
+    @Override
+    public Optional<String> unavailableReason() {
+        return INSTALLATIONS.computeIfAbsent(module, key -> install());
+    }
+
+    @Override
+    public ProcessBuilder processBuilder(Map<String, String> env, Optional<Path> hostsFile) {
+        Map<String, String> variables = new HashMap<>(env);
+        hostsFile.ifPresent(hosts -> {
+            // The Java examples get -Djdk.net.hosts.file; a script gets a small resolver loaded before it runs,
+            // which answers the test deployment's name from the same file and leaves every other name to DNS.
+            variables.put("SERVERLESS_EXAMPLES_HOSTS_FILE", hosts.toString());
+            if (runtime == Runtime.NODE) {
+                variables.put("NODE_OPTIONS", "--require " + root().resolve(RESOLVERS).resolve("node-hosts.cjs").toAbsolutePath());
+            } else {
+                variables.put("PYTHONPATH", root().resolve(RESOLVERS).resolve("python").toAbsolutePath().toString());
+            }
+        });
+        List<String> command = runtime == Runtime.NODE
+                ? List.of(runtime.command, folder().resolve("target/app").resolve(script).toString())
+                : List.of(venvPython().toString(), folder().resolve(script).toString());
+        return Program.withOnly(variables, new ProcessBuilder(command));
+    }
+
+    private Optional<String> install() {
+        Optional<String> missing = runtimeMissing();
+        if (missing.isPresent()) {
+            return missing;
+        }
+        try {
+            if (runtime == Runtime.NODE) {
+                Path app = folder().resolve("target/app");
+                copyModuleFiles(app);
+                return run(app, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), "npm ci");
+            }
+            Optional<String> venv = run(folder(), List.of(runtime.command, "-m", "venv", "target/venv"), "python3 -m venv");
+            if (venv.isPresent()) {
+                return venv;
+            }
+            return run(folder(), List.of(venvPython().toString(), "-m", "pip", "install", "--disable-pip-version-check",
+                    "--quiet", "-r", "requirements.txt"), "pip install -r requirements.txt");
+        } catch (IOException e) {
+            return Optional.of("its dependencies could not be installed: " + e);
+        }
+    }
+
+    /** Whether the interpreter is on the PATH and new enough: empty if so, else the reason to skip. */
+    private Optional<String> runtimeMissing() {
+        String needed = runtime.displayName + " " + (runtime == Runtime.NODE ? runtime.minimumVersion : "3." + runtime.minimumVersion)
+                + " or newer";
+        try {
+            Process process = new ProcessBuilder(runtime.command, "--version").redirectErrorStream(true).start();
+            String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                return Optional.of(runtime.command + " --version failed; " + module + " needs " + needed);
+            }
+            Matcher number = Pattern.compile(runtime == Runtime.NODE ? "v(\\d+)\\." : "Python 3\\.(\\d+)").matcher(version);
+            if (!number.find() || Integer.parseInt(number.group(1)) < runtime.minimumVersion) {
+                return Optional.of(module + " needs " + needed + "; this machine has " + version);
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(runtime.command + " is not installed; " + module + " needs " + needed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while checking " + runtime.command);
+        }
+    }
+
+    /** Copies the module's own files (not its build output or a user's installed dependencies) to {@code app}. */
+    private void copyModuleFiles(Path app) throws IOException {
+        Path folder = folder();
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path relative = folder.relativize(file);
+                String first = relative.getNameCount() == 0 ? "" : relative.getName(0).toString();
+                if (first.equals("target") || first.equals("node_modules") || first.equals(".venv")) {
+                    continue;
+                }
+                Path copy = app.resolve(relative.toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /** Runs an installation step; empty when it succeeded, else the reason with the tail of its output. */
+    private static Optional<String> run(Path directory, List<String> command, String step) throws IOException {
+        Path log = Files.createTempFile("install-", ".log");
+        try {
+            Process process = new ProcessBuilder(new ArrayList<>(command)).directory(directory.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!process.waitFor(INSTALL_BOUND_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return Optional.of(step + " in " + directory + " did not finish within " + INSTALL_BOUND_SECONDS + " s");
+            }
+            if (process.exitValue() != 0) {
+                String output = Files.readString(log, StandardCharsets.UTF_8).strip();
+                String tail = output.length() > 400 ? "..." + output.substring(output.length() - 400) : output;
+                return Optional.of(step + " in " + directory + " failed (exit " + process.exitValue() + "): " + tail);
+            }
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted during " + step);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private Path venvPython() {
+        return folder().resolve("target/venv/bin/python");
+    }
+
+    private Path folder() {
+        return root().resolve(module).toAbsolutePath().normalize();
+    }
+
+    private static Path root() {
+        return Path.of(System.getProperty("examples.root", ".."));
+    }
+}
