@@ -1,5 +1,8 @@
 package serverless.harness;
 
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * Every example the suite runs: a module's packaged jar and the main class of one variant. The display
  * name is what the test report shows, so the report reads like the module table in README.md.
@@ -16,18 +19,43 @@ public enum Example {
     /** How the example reaches the broker: MQTT over TLS (8883) or MQTT over secure WebSocket (8084). */
     public enum Transport { TLS, WSS }
 
+    /**
+     * What the suites prove of every example but a stack may be unable to do. A row that lists one says why
+     * (what its README says), and the suite that proves it skips that example with the reason.
+     */
+    public enum Ability {
+        /** Keep every QoS 1 message, and go on, when the broker restarts in the middle of a run (RestartIT). */
+        KEEP_MESSAGES_ACROSS_A_BROKER_RESTART
+    }
+
     private final Program program;
     private final String stack;
     private final Transport transport;
+    private final Map<Ability, String> cannot;
 
     Example(String module, String mainClass, String stack, Transport transport) {
         this(new JavaProgram(module, mainClass), stack, transport);
     }
 
     Example(Program program, String stack, Transport transport) {
+        this(program, stack, transport, Map.of());
+    }
+
+    Example(Program program, String stack, Transport transport, Map<Ability, String> cannot) {
         this.program = program;
         this.stack = stack;
         this.transport = transport;
+        this.cannot = Map.copyOf(cannot);
+    }
+
+    /** Why this example cannot run on this machine (e.g. its runtime is not installed), or empty when it can. */
+    public Optional<String> unavailableReason() {
+        return program.unavailableReason().map(reason -> program.module() + " cannot run here: " + reason);
+    }
+
+    /** Why this example cannot do {@code ability}, or empty when it can. */
+    public Optional<String> cannot(Ability ability) {
+        return Optional.ofNullable(cannot.get(ability));
     }
 
     public Program program() {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
@@ -61,6 +62,9 @@ class RestartIT {
         QueuedSession queued = noQueuedSession.isEmpty() ? QueuedSession.beforeTheRestart(bed) : null;
         Map<Example, ExampleRun> runs = new LinkedHashMap<>();
         for (Example example : Example.values()) {
+            if (skipReason(example).isPresent()) {
+                continue; // reported below as a skipped test, with its reason
+            }
             // MQTT_PUBLISH_RATE=0: no pacing in the example, which would otherwise keep to Serverless' 10 a second
             // and need 100 s for its 1000 messages.
             runs.put(example, ExampleRun.of(example, broker, "restart-" + example.name().toLowerCase())
@@ -107,6 +111,7 @@ class RestartIT {
                     queued.assertKeptAcrossTheRestart();
                 });
         return Stream.concat(Stream.of(brokerItself), Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
+            skipReason(example).ifPresent(Assumptions::abort);
             RunResult result = results.get(example);
             RoundTripAssertions.assertCompleteRoundTrip(result, runs.get(example), broker, MESSAGES);
             List<String> reconnects = RoundTripAssertions.reconnectLines(result);
@@ -117,6 +122,11 @@ class RestartIT {
                     reconnects, result.stdoutLines().stream().filter(line -> line.startsWith("Received")).findFirst().orElse(""),
                     result.duration().toMillis());
         })));
+    }
+
+    /** Why an example is not in the restart: it cannot run on this machine, or its stack cannot survive one. */
+    private static Optional<String> skipReason(Example example) {
+        return example.unavailableReason().or(() -> example.cannot(Example.Ability.KEEP_MESSAGES_ACROSS_A_BROKER_RESTART));
     }
 
     private static void awaitConnected(Broker broker, Example example, Map<Example, ExampleRun> runs,
