@@ -76,9 +76,9 @@ public record ScriptProgram(String module, Runtime runtime, String script) imple
         hostsFile.ifPresent(hosts -> {
             // The Java examples get -Djdk.net.hosts.file; a script gets a small resolver loaded before it runs,
             // which answers the test deployment's name from the same file and leaves every other name to DNS.
-            variables.put("SERVERLESS_EXAMPLES_HOSTS_FILE", hosts.toString());
+            variables.put("SERVERLESS_HOSTS_FILE", hosts.toString());
             if (runtime == Runtime.NODE) {
-                variables.put("NODE_OPTIONS", "--require " + root().resolve(RESOLVERS).resolve("node-hosts.cjs").toAbsolutePath());
+                variables.put("NODE_OPTIONS", "--require=" + root().resolve(RESOLVERS).resolve("hosts-file-lookup.cjs").toAbsolutePath());
             } else {
                 variables.put("PYTHONPATH", root().resolve(RESOLVERS).resolve("python").toAbsolutePath().toString());
             }
