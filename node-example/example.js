@@ -59,11 +59,14 @@ async function run(settings) {
   //    and queues its QoS 1 messages; MQTT.js keeps the messages that have no PUBACK yet, and those published
   //    while the connection is down, and sends them after the reconnect (every second, MQTT.js's own).
   //    resubscribe: MQTT.js subscribes again when the CONNACK says the broker no longer has the session.
+  //    reconnectOnConnackError: MQTT.js also tries again after a reconnect's CONNACK refused it (a deployment
+  //    that is still starting may answer "server unavailable"); by default it would give up for good.
   options.protocolVersion = 4; // MQTT 3.1.1
   options.clientId = settings.clientId;
   options.clean = false;
   options.reconnectPeriod = 1000;
   options.resubscribe = true;
+  options.reconnectOnConnackError = true;
   // [END session]
 
   // Counts PUBACKs and returning messages, and keeps the window (lib/round-trip.js).
