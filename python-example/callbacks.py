@@ -1,0 +1,96 @@
+"""The client's callbacks: paho-mqtt calls them on its network thread (loop_start).
+
+They hand every PUBACK and every arriving message to the RoundTrip, report the first CONNACK (or why there was
+none) to the main thread, and when the connection drops say so; paho-mqtt itself reconnects, and after a
+reconnect whose CONNACK says the session is gone, they subscribe again.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Optional
+
+import paho.mqtt.client as mqtt
+
+from failures import ConnackRefused, ConnectTimeout, SubscriptionRefused, reason
+from round_trip import RoundTrip
+
+
+class Callbacks:
+    def __init__(self, topic: str, round_trip: RoundTrip) -> None:
+        self._topic = topic
+        self._round_trip = round_trip
+        self._first_connack = threading.Event()
+        self._first_failure: Optional[Exception] = None
+        self._suback = threading.Event()
+        self._subscription_refused = False
+        self._connected_before = False
+        self._connected = False
+        self._closing = False
+
+    def attach(self, client: mqtt.Client) -> None:
+        client.on_connect = self.on_connect
+        client.on_disconnect = self.on_disconnect
+        client.on_subscribe = self.on_subscribe
+        client.on_publish = self.on_publish
+        client.on_message = self.on_message
+
+    def await_first_connack(self, seconds: float) -> None:
+        """Returns once the broker accepted the connection; raises what refused it, or ConnectTimeout."""
+        if not self._first_connack.wait(seconds):
+            raise ConnectTimeout(f"no CONNACK within {seconds:.0f} s")
+        if self._first_failure is not None:
+            raise self._first_failure
+
+    def await_suback(self, seconds: float) -> None:
+        if not self._suback.wait(seconds):
+            raise ConnectTimeout(f"no SUBACK within {seconds:.0f} s")
+        if self._subscription_refused:
+            raise SubscriptionRefused("SUBACK 0x80")
+
+    def close(self) -> None:
+        """The run is over: the DISCONNECT that follows is not a lost connection."""
+        self._closing = True
+
+    # [START reconnect]
+    def on_connect(self, client, userdata, connect_flags, reason_code, properties) -> None:
+        if not self._connected_before:
+            # The first CONNACK: the main thread goes on, or ends with the refusal (wrong password, ...).
+            if reason_code.is_failure:
+                self._first_failure = ConnackRefused(reason_code.value, str(reason_code))
+                client.disconnect()  # no reconnect: the run ends with this
+            self._connected_before = self._connected = not reason_code.is_failure
+            self._first_connack.set()
+            return
+        if reason_code.is_failure:
+            return  # paho-mqtt tries again after its reconnect delay
+        self._connected = True
+        session_present = connect_flags.session_present
+        print(f"Reconnected (session present: {str(session_present).lower()})", flush=True)
+        if not session_present:
+            # The broker lost the session, and the subscription with it: subscribe again.
+            client.subscribe(self._topic, qos=1)
+
+    def on_disconnect(self, client, userdata, disconnect_flags, reason_code, properties) -> None:
+        if not self._connected_before:
+            # Closed before the first CONNACK: reported like a handshake the server closed.
+            self._first_failure = self._first_failure or ConnectionResetError(
+                "the server closed the connection before its CONNACK")
+            self._first_connack.set()
+        elif self._connected and not self._closing:
+            # Once per drop: a reconnect attempt that fails does not count as another.
+            print(f"Connection lost ({reason(str(reason_code))}); reconnecting", flush=True)
+        self._connected = False
+    # [END reconnect]
+
+    def on_subscribe(self, client, userdata, mid, reason_code_list, properties) -> None:
+        # SUBACK 0x80: the broker refused the subscription (usually the ACL).
+        self._subscription_refused = any(code.is_failure for code in reason_code_list)
+        self._suback.set()
+
+    def on_publish(self, client, userdata, mid, reason_code, properties) -> None:
+        # For QoS 1: the PUBACK (also when it comes after a reconnect, for a message paho-mqtt sent again).
+        self._round_trip.puback(mid)
+
+    def on_message(self, client, userdata, message) -> None:
+        self._round_trip.receive(message.payload.decode("utf-8", "replace"))
