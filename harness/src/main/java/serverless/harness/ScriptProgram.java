@@ -81,6 +81,7 @@ public record ScriptProgram(String module, Runtime runtime, String script) imple
                 variables.put("NODE_OPTIONS", "--require=" + root().resolve(RESOLVERS).resolve("hosts-file-lookup.cjs").toAbsolutePath());
             } else {
                 variables.put("PYTHONPATH", root().resolve(RESOLVERS).resolve("python").toAbsolutePath().toString());
+                variables.put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ left in the module folder
             }
         });
         List<String> command = runtime == Runtime.NODE

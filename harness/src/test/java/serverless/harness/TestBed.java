@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +44,14 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
     private FaultFixtures faults;
 
     private TestBed(BrokerChoice choice) throws Exception {
+        // The Node.js and Python examples' dependencies are installed from their lock files while the broker
+        // starts; the bed is ready once they are, so that no test's time limit includes an installation.
+        List<CompletableFuture<Void>> installations = Arrays.stream(Example.values())
+                .filter(example -> !(example.program() instanceof JavaProgram))
+                .map(example -> CompletableFuture.runAsync(() -> example.unavailableReason().ifPresentOrElse(
+                        reason -> System.out.println("[harness] " + reason + "; its cases are skipped"),
+                        () -> System.out.println("[harness] " + example.program().module() + ": dependencies installed"))))
+                .toList();
         directory = Files.createTempDirectory("serverless-harness-");
         pki = TestPki.generate(directory.resolve("pki"), DEPLOYMENT_HOST);
         hostsFile = Files.writeString(directory.resolve("hosts"), hostsFileFor("127.0.0.1"));
@@ -65,19 +74,17 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
         }
         // In the background, once the broker is up (it starts slower beside them): an archive of the classes each
         // program loads in a round trip, so that every later run of it starts with less CPU.
-        // Scripts' dependencies are installed from their lock files meanwhile, also once per run.
         List<ExampleRun> trainingRuns = new ArrayList<>();
         for (Example example : Example.values()) {
             if (example.program() instanceof JavaProgram) {
                 trainingRuns.add(ExampleRun.of(example, chosen, "class-data-" + example.name().toLowerCase(Locale.ROOT)));
-            } else {
-                CompletableFuture.runAsync(example.program()::unavailableReason);
             }
         }
         trainingRuns.add(ExampleRun.ofDoctor(chosen, "class-data-doctor"));
         ExampleRunner.archiveClassData(directory.resolve("class-data"), trainingRuns);
         System.out.println("[harness] broker: " + chosen.description());
         broker = ProbedBroker.probe(chosen);
+        installations.forEach(CompletableFuture::join);
     }
 
     /** What -Dbroker asks for; {@code auto} becomes EMQX where Docker is available, else the embedded broker. */
