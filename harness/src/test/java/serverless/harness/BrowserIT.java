@@ -284,6 +284,21 @@ class BrowserIT {
                 WRONG_PATH_BOUND);
     }
 
+    /** A URL pasted into Host: the form says which Host and Port to enter, at once, without repeating the paste. */
+    @Test
+    @DisplayName("browser-example: a URL pasted into Host")
+    void urlInHost(Broker broker) {
+        String pasted = "wss://" + broker.host() + ":8084/mqtt";
+
+        PageRun run = submit(form(broker, Map.of("host", pasted)), Duration.ofSeconds(2));
+
+        assertEquals("failed", run.state(), run::transcript);
+        assertEquals("setting", run.errorKind(), run::transcript);
+        assertTrue(run.error().contains("Host=" + broker.host() + " and Port=8084"), run::transcript);
+        assertFalse(run.error().contains(pasted), () -> "the pasted value is not repeated: " + run.transcript());
+        assertEquals(List.of(), run.steps(), () -> "nothing connects: " + run.transcript());
+    }
+
     @Test
     @DisplayName("browser-example: no SNI")
     @Disabled("no SNI cannot be produced from a browser: a page gives only a URL, and the browser always sends its "
