@@ -18,7 +18,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * README code is tested code: every block that a README marks with {@code <!-- snippet: FILE#NAME -->} must
  * equal the region between {@code // [START NAME]} and {@code // [END NAME]} in that source file (see
- * CONTRIBUTING.md). GitHub Markdown cannot include files, so this keeps the copies from drifting.
+ * CONTRIBUTING.md), or between {@code # [START NAME]} and {@code # [END NAME]} in a properties file, where
+ * a framework example keeps its configuration. GitHub Markdown cannot include files, so this keeps the
+ * copies from drifting.
  */
 class ReadmeSnippetsTest {
 
@@ -50,11 +52,12 @@ class ReadmeSnippetsTest {
     static String markedRegion(Path source, String name) throws IOException {
         assertTrue(Files.isRegularFile(source), source + " does not exist");
         List<String> lines = Files.readAllLines(source);
-        int start = indexOf(lines, "// [START " + name + "]");
-        int end = indexOf(lines, "// [END " + name + "]");
+        String comment = source.getFileName().toString().endsWith(".properties") ? "# " : "// ";
+        int start = indexOf(lines, comment + "[START " + name + "]");
+        int end = indexOf(lines, comment + "[END " + name + "]");
         assertTrue(start >= 0 && end > start, "no region " + name + " marked in " + source);
         List<String> region = lines.subList(start + 1, end).stream()
-                .filter(line -> !line.trim().matches("// \\[(START|END) \\S+]"))
+                .filter(line -> !line.trim().matches("(//|#) \\[(START|END) \\S+]"))
                 .toList();
         int indent = region.stream().filter(line -> !line.isBlank())
                 .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);

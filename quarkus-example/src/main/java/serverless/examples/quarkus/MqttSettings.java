@@ -39,7 +39,7 @@ public interface MqttSettings {
     @WithConverter(SettingChecks.TopicName.class)
     String topic();
 
-    /** Default: quarkus-8 hex digits (GeneratedClientId). */
+    /** Default: quarkus-8 hex digits (ExampleDefaults). */
     String clientId();
 
     @WithDefault("1")

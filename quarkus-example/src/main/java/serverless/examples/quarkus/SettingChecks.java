@@ -18,7 +18,7 @@ import org.eclipse.microprofile.config.spi.Converter;
  * The converters of {@link MqttSettings}: each turns one setting's text into its value, or refuses it with a
  * {@link SettingsException} that names the variable and says what to set. SmallRye Config calls them while
  * Quarkus starts, so a wrong setting ends the run before anything connects (and before the TLS registry
- * reads MQTT_CA_FILE). An empty value never gets here: Quarkus treats it as not set.
+ * reads MQTT_CA_FILE).
  */
 final class SettingChecks {
 
@@ -32,6 +32,10 @@ final class SettingChecks {
     public static final class DomainName implements Converter<String> {
         @Override
         public String convert(String value) {
+            if (value.isBlank()) { // a converter of its own also gets a missing value, as an empty string
+                throw new SettingsException("MQTT_HOST is not set: export MQTT_HOST=<your deployment's address from"
+                        + " the console, e.g. xxxxxxxx.ala.us-east-1.emqxsl.com>");
+            }
             return HostSetting.domainOnly(value.trim());
         }
     }
