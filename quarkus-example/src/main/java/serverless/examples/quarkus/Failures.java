@@ -6,6 +6,8 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.vertx.mqtt.MqttConnectionException;
 import java.io.EOFException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -46,6 +48,12 @@ final class Failures {
         if ("true".equalsIgnoreCase(System.getenv("MQTT_DEBUG"))) {
             error.printStackTrace();
         }
+        // The one line is the last: when the run ends before the connector ever connected, Quarkus' shutdown
+        // stops the session, the outgoing channel's wait for the connection fails ("Session stopped") with no
+        // handler, and Mutiny prints that with printStackTrace(), straight to System.err, past any logging
+        // configuration (smallrye-reactive-messaging-mqtt 4.33.0, MqttSink).
+        System.err.flush();
+        System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         return settingsProblem.isPresent() ? 2 : 1;
     }
 

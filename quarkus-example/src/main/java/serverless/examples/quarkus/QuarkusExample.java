@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Quarkus Messaging (SmallRye Reactive Messaging on the Vert.x MQTT client, MQTT 3.1.1) over TLS to EMQX
@@ -39,7 +38,7 @@ public class QuarkusExample implements QuarkusApplication {
 
     // [START main]
     public static void main(String... args) {
-        quietUntilQuarkusSetsUpLogging();
+        quiet();
         // Quarkus starts (settings checked, TLS registry, channels), calls run(), and stops. With an exit
         // handler of its own, a failed start is not logged by Quarkus: it comes here as an exception.
         Quarkus.run(QuarkusExample.class, (exitCode, failure) -> {
@@ -105,12 +104,14 @@ public class QuarkusExample implements QuarkusApplication {
     }
 
     /**
-     * Quarkus applies application.properties' logging settings (all off but the connector's session log,
+     * Nothing on standard error but the example's one line.
+     *
+     * <p>Quarkus applies application.properties' logging settings (all off but the connector's session log,
      * which SessionLog reads) as it starts. A start that a wrong setting ends comes before that, and Quarkus'
      * shutdown would then log warnings with the JDK's defaults: the root logger is off from the beginning.
      * (The same log manager Quarkus installs, named before anything touches java.util.logging.)
      */
-    private static void quietUntilQuarkusSetsUpLogging() {
+    private static void quiet() {
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
     }
