@@ -114,7 +114,7 @@ public class RoundTrip {
     }
 
     // [START incoming]
-    /** Each message that arrives on the topic (the connector acknowledges it to the broker: PUBACK). */
+    /** Each message that arrives on the topic (already acknowledged to the broker: vertx-mqtt sends the PUBACK). */
     @Incoming("round-trip-in")
     void received(String payload) {
         loop.execute(() -> countReceived(payload));
