@@ -8,15 +8,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Why: a Serverless deployment takes at most 10 messages per second from one client (EMQX counts them in
  * a bucket of 10 per client, refilled at 10 per second). What comes faster is not delivered, and an MQTT
  * 3.1.1 client, which is all Vert.x MQTT speaks, is not even told: its PUBACK has no reason code, so the
- * broker acknowledges the message as usual and drops it. The Vert.x MQTT client has no publish rate limit of
- * its own (its {@code maxInflightQueue} bounds the messages waiting for a PUBACK, not the messages per
- * second), so the example paces itself.
+ * broker acknowledges the message as usual and drops it. Neither the MQTT connector nor the Vert.x MQTT client
+ * has a publish rate limit (the connector's {@code max-inflight-queue} bounds the messages waiting for a
+ * PUBACK, not the messages per second), so the example paces itself.
  *
- * <p>Nothing may block Vert.x's event loop, so this class does not wait: it says how long to wait
- * ({@link #nanosUntilNext()}), and the caller sets a Vert.x timer for that. The spacing counts from the
- * previous publish as it really happened: after a stall (a full window, a reconnect) the next message goes
- * at once and the one after it 1/rate later, never a burst to catch up. A rate of 0 turns pacing off, for a
- * broker without this quota. Used on the event loop only.
+ * <p>This class does not wait: it says how long to wait ({@link #nanosUntilNext()}), and {@link RoundTrip}
+ * schedules its next publish for then on its own thread. The spacing counts from the previous publish as it
+ * really happened: after a stall (a full window, a reconnect) the next message goes at once and the one after
+ * it 1/rate later, never a burst to catch up. A rate of 0 turns pacing off, for a broker without this quota.
+ * Used on RoundTrip's thread only.
  */
 final class PublishPace {
 
