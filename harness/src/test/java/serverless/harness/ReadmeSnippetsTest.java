@@ -18,8 +18,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * README code is tested code: every block that a README marks with {@code <!-- snippet: FILE#NAME -->} must
  * equal the region between {@code // [START NAME]} and {@code // [END NAME]} in that source file (see
- * CONTRIBUTING.md); in a Python file, whose comments start with {@code #}, between {@code # [START NAME]} and
- * {@code # [END NAME]}. GitHub Markdown cannot include files, so this keeps the copies from drifting.
+ * CONTRIBUTING.md); in a Python or properties file, whose comments start with {@code #}, between
+ * {@code # [START NAME]} and {@code # [END NAME]} (a framework example keeps its configuration in properties).
+ * GitHub Markdown cannot include files, so this keeps the copies from drifting.
  */
 class ReadmeSnippetsTest {
 
