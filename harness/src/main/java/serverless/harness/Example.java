@@ -11,7 +11,9 @@ public enum Example {
     HIVEMQ_V3("hivemq-example", "serverless.examples.hivemq.HiveMqV3Example", "HiveMQ client, MQTT 3.1.1", Transport.TLS),
     VERTX("vertx-example", "serverless.examples.vertx.VertxExample", "Vert.x MQTT, MQTT 3.1.1", Transport.TLS),
     PAHO_WEBSOCKET("websocket-example", "serverless.examples.websocket.PahoWebSocketExample", "Paho, MQTT 3.1.1", Transport.WSS),
-    HIVEMQ_WEBSOCKET("websocket-example", "serverless.examples.websocket.HiveMqWebSocketExample", "HiveMQ client, MQTT 5", Transport.WSS);
+    HIVEMQ_WEBSOCKET("websocket-example", "serverless.examples.websocket.HiveMqWebSocketExample", "HiveMQ client, MQTT 5", Transport.WSS),
+    SPRING_BOOT(new JavaProgram("spring-boot-example", "serverless.examples.spring.SpringBootExample",
+            JavaProgram.Launch.EXECUTABLE_JAR), "Spring Integration + Paho, MQTT 5", Transport.TLS);
 
     /** How the example reaches the broker: MQTT over TLS (8883) or MQTT over secure WebSocket (8084). */
     public enum Transport { TLS, WSS }
