@@ -18,7 +18,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * README code is tested code: every block that a README marks with {@code <!-- snippet: FILE#NAME -->} must
  * equal the region between {@code // [START NAME]} and {@code // [END NAME]} in that source file (see
- * CONTRIBUTING.md). GitHub Markdown cannot include files, so this keeps the copies from drifting.
+ * CONTRIBUTING.md), or between {@code # [START NAME]} and {@code # [END NAME]} in a properties file, where a
+ * framework's configuration is code too. GitHub Markdown cannot include files, so this keeps the copies from drifting.
  */
 class ReadmeSnippetsTest {
 
@@ -50,11 +51,11 @@ class ReadmeSnippetsTest {
     static String markedRegion(Path source, String name) throws IOException {
         assertTrue(Files.isRegularFile(source), source + " does not exist");
         List<String> lines = Files.readAllLines(source);
-        int start = indexOf(lines, "// [START " + name + "]");
-        int end = indexOf(lines, "// [END " + name + "]");
+        int start = indexOf(lines, "[START " + name + "]");
+        int end = indexOf(lines, "[END " + name + "]");
         assertTrue(start >= 0 && end > start, "no region " + name + " marked in " + source);
         List<String> region = lines.subList(start + 1, end).stream()
-                .filter(line -> !line.trim().matches("// \\[(START|END) \\S+]"))
+                .filter(line -> !line.trim().matches("(//|#) \\[(START|END) \\S+]"))
                 .toList();
         int indent = region.stream().filter(line -> !line.isBlank())
                 .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
@@ -65,9 +66,11 @@ class ReadmeSnippetsTest {
         return text.toString();
     }
 
+    /** The line that is the marker as a comment: {@code // [START x]} in Java, {@code # [START x]} in a properties file. */
     private static int indexOf(List<String> lines, String marker) {
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).trim().equals(marker)) {
+            String line = lines.get(i).trim();
+            if (line.equals("// " + marker) || line.equals("# " + marker)) {
                 return i;
             }
         }
