@@ -53,6 +53,10 @@ final class SessionClientManager extends Mqttv5ClientManager implements Applicat
         this.roundTrip = roundTrip;
         setPersistence(new MemoryPersistence()); // unacknowledged messages are kept in memory for the resend
         setCompletionTimeout(TIMEOUT_MILLIS); // the first connect's bound, and the subscription's
+        // When the context closes on a failure, the manager disconnects at once: by default it would first wait
+        // up to 30 s for messages in flight, which after a failure will not finish (every wait is bounded).
+        setQuiescentTimeout(0);
+        setDisconnectCompletionTimeout(1000);
     }
 
     /** Connects when the application context starts (Spring Integration's lifecycle), before the adapters. */

@@ -123,7 +123,7 @@ public class SpringBootExample implements ApplicationRunner {
         try {
             subscribed.get(SessionClientManager.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
+            throw e.getCause() instanceof Exception failure ? failure : e;
         }
     }
 
