@@ -15,6 +15,8 @@ public enum Example {
     VERTX("vertx-example", "serverless.examples.vertx.VertxExample", "Vert.x MQTT, MQTT 3.1.1", Transport.TLS),
     PAHO_WEBSOCKET("websocket-example", "serverless.examples.websocket.PahoWebSocketExample", "Paho, MQTT 3.1.1", Transport.WSS),
     HIVEMQ_WEBSOCKET("websocket-example", "serverless.examples.websocket.HiveMqWebSocketExample", "HiveMQ client, MQTT 5", Transport.WSS),
+    SPRING_BOOT(new JavaProgram("spring-boot-example", "serverless.examples.spring.SpringBootExample",
+            JavaProgram.Launch.EXECUTABLE_JAR), "Spring Integration + Paho, MQTT 5", Transport.TLS),
     QUARKUS(new JavaProgram("quarkus-example", "serverless.examples.quarkus.QuarkusExample", JavaProgram.Launch.EXECUTABLE_JAR),
             "Quarkus Messaging (Vert.x MQTT), MQTT 3.1.1", Transport.TLS),
     NODE(new ScriptProgram("node-example", ScriptProgram.Runtime.NODE, "example.js"), "MQTT.js (Node.js), MQTT 3.1.1", Transport.TLS),

@@ -67,7 +67,7 @@ class ReadmeSnippetsTest {
         return text.toString();
     }
 
-    /** The line that is {@code marker} as a comment: {@code // marker} (Java, JavaScript) or {@code # marker} (Python). */
+    /** The line that is {@code marker} as a comment: {@code // marker} (Java, JavaScript) or {@code # marker} (Python, properties). */
     private static int indexOf(List<String> lines, String marker) {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();

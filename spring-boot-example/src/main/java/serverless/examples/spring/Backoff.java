@@ -1,0 +1,45 @@
+package serverless.examples.spring;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * When to try reconnecting: 1 s after the connection drops, then 2 s after a failed attempt, then every 4 s
+ * until one succeeds. Attempts run on a timer thread of their own; {@link #close()} cancels what is pending.
+ *
+ * <p>Short on purpose: a Serverless deployment that restarts is back within seconds. With many clients,
+ * add random jitter so they do not all reconnect at the same moment.
+ */
+final class Backoff implements AutoCloseable {
+
+    static final Duration FIRST_DELAY = Duration.ofSeconds(1);
+    static final Duration MAX_DELAY = Duration.ofSeconds(4);
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "mqtt-reconnect");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private Duration next = FIRST_DELAY;
+
+    /** Runs {@code attempt} after the current delay and doubles the delay for the next one (up to 4 s). */
+    synchronized void schedule(Runnable attempt) {
+        if (timer.isShutdown()) {
+            return; // the run is over: no more reconnects
+        }
+        timer.schedule(attempt, next.toMillis(), TimeUnit.MILLISECONDS);
+        next = next.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : next.multipliedBy(2);
+    }
+
+    /** Connected again: the next drop starts over at 1 s. */
+    synchronized void reset() {
+        next = FIRST_DELAY;
+    }
+
+    @Override
+    public synchronized void close() {
+        timer.shutdownNow();
+    }
+}
