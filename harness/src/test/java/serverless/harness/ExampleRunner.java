@@ -12,7 +12,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs an example (or the doctor) as a user would: {@code java -cp <module>.jar <main class>} in its own
@@ -57,7 +59,13 @@ public final class ExampleRunner {
             // Only what the test sets: nothing from the developer's own MQTT_* or JAVA_TOOL_OPTIONS.
             // Standard output goes through a pipe, so that the time of its first line is taken as it comes.
             ProcessBuilder builder = processBuilder(program, env, jvmOptions, broker).redirectError(stderr.toFile());
-            return new Running(builder.start(), System.nanoTime(), stdout, stderr);
+            StartupSlot slot = StartupSlot.take();
+            try {
+                return new Running(builder.start(), System.nanoTime(), stdout, stderr, slot);
+            } catch (IOException | RuntimeException e) {
+                slot.release();
+                throw e;
+            }
         } catch (IOException e) {
             throw new IllegalStateException("could not run " + program, e);
         }
@@ -83,6 +91,43 @@ public final class ExampleRunner {
         return java.processBuilder(options, env);
     }
 
+    /**
+     * One of a few places for programs that are starting. Starting is what costs CPU: a JVM loading its classes,
+     * a framework building its context, a TLS handshake. Started all at once by the suites running side by side,
+     * programs on a two-core machine would each take several times as long as alone, and every time bound a
+     * test checks would measure the crowd, not the program. So a run takes a slot before its process starts
+     * (the wait is not part of its measured time) and gives it back once it has connected (its
+     * "Connected" line), once it has ended, or after {@link #HELD_AT_MOST}, whichever comes first: a program
+     * that has connected, or waits on the network, costs next to nothing.
+     */
+    static final class StartupSlot {
+        /** One per core, and one more: a start also waits on the network, while the CPU serves another. */
+        private static final Semaphore SLOTS = new Semaphore(Runtime.getRuntime().availableProcessors() + 1, true);
+        /**
+         * Alone, the slowest program (Spring Boot) starts and connects within about 3 s; one still starting
+         * after 4 s is waiting on the network (a silent server, a timeout under test), not using the CPU.
+         */
+        private static final Duration HELD_AT_MOST = Duration.ofSeconds(4);
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        static StartupSlot take() {
+            SLOTS.acquireUninterruptibly();
+            StartupSlot slot = new StartupSlot();
+            CompletableFuture.delayedExecutor(HELD_AT_MOST.toMillis(), TimeUnit.MILLISECONDS).execute(slot::release);
+            return slot;
+        }
+
+        boolean isReleased() {
+            return released.get();
+        }
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                SLOTS.release();
+            }
+        }
+    }
+
     /** A program that is running; {@link #awaitResult()} waits for its end, at most {@link #HARD_LIMIT}. */
     public static final class Running {
         private final Process process;
@@ -94,13 +139,18 @@ public final class ExampleRunner {
         /** When the first line on standard output was complete, taken by the thread that copies it to its file. */
         private final CompletableFuture<Long> firstLineNanos = new CompletableFuture<>();
         private final Thread stdoutCopy;
+        private final StartupSlot slot;
+        /** What came on standard output while the program was starting: enough to see its "Connected" line. */
+        private final StringBuilder startOfOutput = new StringBuilder();
 
-        private Running(Process process, long startNanos, Path stdout, Path stderr) throws IOException {
+        private Running(Process process, long startNanos, Path stdout, Path stderr, StartupSlot slot) throws IOException {
             this.process = process;
             this.startNanos = startNanos;
             this.stdout = stdout;
             this.stderr = stderr;
+            this.slot = slot;
             this.endNanos = process.onExit().thenApply(ended -> System.nanoTime());
+            process.onExit().thenRun(slot::release);
             OutputStream file = Files.newOutputStream(stdout);
             this.stdoutCopy = new Thread(() -> copy(process.getInputStream(), file), "stdout of " + stdout.getFileName());
             stdoutCopy.setDaemon(true);
@@ -117,6 +167,12 @@ public final class ExampleRunner {
                     for (int i = 0; i < read && !firstLineNanos.isDone(); i++) {
                         if (buffer[i] == '\n') {
                             firstLineNanos.complete(System.nanoTime());
+                        }
+                    }
+                    if (!slot.isReleased()) {
+                        startOfOutput.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+                        if (startOfOutput.indexOf("\nConnected") >= 0) {
+                            slot.release(); // connected: the expensive part of its start is over
                         }
                     }
                 }
