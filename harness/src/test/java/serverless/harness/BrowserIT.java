@@ -35,7 +35,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -299,13 +298,9 @@ class BrowserIT {
         assertEquals(List.of(), run.steps(), () -> "nothing connects: " + run.transcript());
     }
 
-    @Test
-    @DisplayName("browser-example: no SNI")
-    @Disabled("no SNI cannot be produced from a browser: a page gives only a URL, and the browser always sends its "
-            + "host name as SNI (an IP address in the URL sends none, but then the certificate cannot match either); "
-            + "the Java examples' FaultIT proves the broker's refusal")
-    void noSni() {
-    }
+    // No case for a missing SNI: it cannot be produced from a browser. A page gives only a URL, and the browser
+    // always sends its host name as SNI (an IP address in the URL sends none, but then the certificate cannot
+    // match either). FaultIT proves the broker's refusal with the Java, Node.js and Python examples.
 
     // ---- the page ----
 
