@@ -18,7 +18,8 @@ public enum Example {
     SPRING_BOOT(new JavaProgram("spring-boot-example", "serverless.examples.spring.SpringBootExample",
             JavaProgram.Launch.EXECUTABLE_JAR), "Spring Integration + Paho, MQTT 5", Transport.TLS),
     QUARKUS(new JavaProgram("quarkus-example", "serverless.examples.quarkus.QuarkusExample", JavaProgram.Launch.EXECUTABLE_JAR),
-            "Quarkus Messaging (Vert.x MQTT), MQTT 3.1.1", Transport.TLS),
+            "Quarkus Messaging (Vert.x MQTT), MQTT 3.1.1", Transport.TLS, Map.of(Ability.KEEP_MESSAGES_ACROSS_A_BROKER_RESTART,
+                    "Quarkus Messaging's MQTT connector (smallrye-mqtt 4.33 on vertx-mqtt 4.5) confirms a send when it is written, not on the broker's PUBACK, and keeps nothing across a reconnect; the example's resend of what has not come back still lost messages across a restart here (22 and 39 of 1000 in two of three runs), so no restart without loss is claimed for it")),
     NODE(new ScriptProgram("node-example", ScriptProgram.Runtime.NODE, "example.js"), "MQTT.js (Node.js), MQTT 3.1.1", Transport.TLS),
     PYTHON(new ScriptProgram("python-example", ScriptProgram.Runtime.PYTHON, "example.py"), "Paho Python, MQTT 3.1.1", Transport.TLS);
 
