@@ -84,7 +84,16 @@ final class ClassDataArchives {
             ProcessBuilder builder = program.processBuilder(options, run.environment())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
-            Process process = builder.start();
+            // Training runs start beside the suites' first runs: they take their places among the starting programs.
+            ExampleRunner.StartupSlot slot = ExampleRunner.StartupSlot.take();
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException | RuntimeException e) {
+                slot.release();
+                throw e;
+            }
+            slot.holdWhileStarting(process);
             if (!process.waitFor(ARCHIVING_BOUND_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return Optional.empty();

@@ -11,7 +11,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -92,29 +96,57 @@ public final class ExampleRunner {
     }
 
     /**
-     * One of a few places for programs that are starting. Starting is what costs CPU: a JVM loading its classes,
-     * a framework building its context, a TLS handshake. Started all at once by the suites running side by side,
-     * programs on a two-core machine would each take several times as long as alone, and every time bound a
-     * test checks would measure the crowd, not the program. So a run takes a slot before its process starts
-     * (the wait is not part of its measured time) and gives it back once it has connected (its
-     * "Connected" line), once it has ended, or after {@link #HELD_AT_MOST}, whichever comes first: a program
-     * that has connected, or waits on the network, costs next to nothing.
+     * One of a few places for programs that are busy starting. Starting is what costs CPU: a JVM loading its
+     * classes, a framework building its context, a TLS handshake. Started all at once by the suites running
+     * side by side, programs on a two-core machine would each take several times as long as alone, and every
+     * time bound a test checks would measure the crowd, not the program. So a run takes a place before its
+     * process starts (the wait is not part of its measured time) and gives it back as soon as the program
+     * has connected (its "Connected" line), has ended, or has gone quiet: used less than a tenth of a CPU in
+     * the last half second, because it is waiting on the network (a silent server, a timeout under test).
      */
     static final class StartupSlot {
         /** One per core, and one more: a start also waits on the network, while the CPU serves another. */
         private static final Semaphore SLOTS = new Semaphore(Runtime.getRuntime().availableProcessors() + 1, true);
-        /**
-         * Alone, the slowest program (Spring Boot) starts and connects within about 3 s; one still starting
-         * after 4 s is waiting on the network (a silent server, a timeout under test), not using the CPU.
-         */
-        private static final Duration HELD_AT_MOST = Duration.ofSeconds(4);
+        private static final Duration LOOK_EVERY = Duration.ofMillis(500);
+        /** CPU time in {@link #LOOK_EVERY} below which a program counts as waiting, not starting. */
+        private static final Duration QUIET = Duration.ofMillis(50);
+        /** A backstop, should the CPU time of a process be unreadable on some system. */
+        private static final Duration HELD_AT_MOST = Duration.ofSeconds(30);
+        private static final ScheduledExecutorService WATCH = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "startup-slots");
+            thread.setDaemon(true);
+            return thread;
+        });
         private final AtomicBoolean released = new AtomicBoolean();
+        private final long takenNanos = System.nanoTime();
+        private volatile ScheduledFuture<?> watching;
 
         static StartupSlot take() {
             SLOTS.acquireUninterruptibly();
-            StartupSlot slot = new StartupSlot();
-            CompletableFuture.delayedExecutor(HELD_AT_MOST.toMillis(), TimeUnit.MILLISECONDS).execute(slot::release);
-            return slot;
+            return new StartupSlot();
+        }
+
+        /** From now on, gives the place back once {@code process} goes quiet (or after the backstop). */
+        private void watch(Process process) {
+            Duration[] lastCpu = {Duration.ZERO};
+            watching = WATCH.scheduleWithFixedDelay(() -> {
+                Optional<Duration> cpu = process.info().totalCpuDuration();
+                boolean quiet = cpu.isPresent() && cpu.get().minus(lastCpu[0]).compareTo(QUIET) < 0
+                        && lastCpu[0].compareTo(Duration.ZERO) > 0;
+                cpu.ifPresent(now -> lastCpu[0] = now);
+                if (quiet || Duration.ofNanos(System.nanoTime() - takenNanos).compareTo(HELD_AT_MOST) > 0) {
+                    release();
+                }
+            }, LOOK_EVERY.toMillis(), LOOK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            if (released.get()) {
+                watching.cancel(false); // it ended before the watch began
+            }
+        }
+
+        /** Holds this place while {@code process} starts: until it ends or goes quiet (or its "Connected" line). */
+        void holdWhileStarting(Process process) {
+            process.onExit().thenRun(this::release);
+            watch(process);
         }
 
         boolean isReleased() {
@@ -124,6 +156,10 @@ public final class ExampleRunner {
         void release() {
             if (released.compareAndSet(false, true)) {
                 SLOTS.release();
+                ScheduledFuture<?> watch = watching;
+                if (watch != null) {
+                    watch.cancel(false);
+                }
             }
         }
     }
@@ -150,7 +186,7 @@ public final class ExampleRunner {
             this.stderr = stderr;
             this.slot = slot;
             this.endNanos = process.onExit().thenApply(ended -> System.nanoTime());
-            process.onExit().thenRun(slot::release);
+            slot.holdWhileStarting(process);
             OutputStream file = Files.newOutputStream(stdout);
             this.stdoutCopy = new Thread(() -> copy(process.getInputStream(), file), "stdout of " + stdout.getFileName());
             stdoutCopy.setDaemon(true);
