@@ -59,6 +59,11 @@ final class ClassDataArchives {
                 key -> CompletableFuture.supplyAsync(() -> archive(run), archivers)));
     }
 
+    /** Waits until every archive started by {@link #prepare} is made (or could not be). */
+    void awaitPrepared() {
+        archives.values().forEach(archive -> archive.exceptionally(error -> Optional.empty()).join());
+    }
+
     /**
      * The options that make a run map the program's archive; none while it is being made (the run would
      * wait longer than it saves) or when there is none for it.

@@ -46,6 +46,11 @@ public final class ExampleRunner {
         classData = archives;
     }
 
+    /** Waits until the archives started by {@link #archiveClassData} are made. */
+    static void awaitClassData() {
+        classData.awaitPrepared();
+    }
+
     /** Runs the program to its end (or the hard limit). */
     public static RunResult run(Program program, Map<String, String> env, List<String> jvmOptions,
             Broker broker, String runName) {

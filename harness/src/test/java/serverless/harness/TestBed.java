@@ -85,6 +85,10 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
         System.out.println("[harness] broker: " + chosen.description());
         broker = ProbedBroker.probe(chosen);
         installations.forEach(CompletableFuture::join);
+        // The suites start once the archives are made: their first runs then map them, and no run's time bound
+        // has to share the machine with the training runs (measured: with the training, the installations, the
+        // browser and the first runs of four suites all at once, a Vert.x example's first connect timed out).
+        ExampleRunner.awaitClassData();
     }
 
     /** What -Dbroker asks for; {@code auto} becomes EMQX where Docker is available, else the embedded broker. */
