@@ -57,7 +57,7 @@ public enum Example {
 
     /** Why this example cannot run on this machine (e.g. its runtime is not installed), or empty when it can. */
     public Optional<String> unavailableReason() {
-        return program.unavailableReason().map(reason -> program.module() + " cannot run here: " + reason);
+        return program.skipReason();
     }
 
     /** Why this example cannot do {@code ability}, or empty when it can. */

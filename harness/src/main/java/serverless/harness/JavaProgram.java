@@ -32,7 +32,7 @@ public record JavaProgram(String module, String mainClass, Launch launch) implem
     public static final JavaProgram DOCTOR = new JavaProgram("doctor", "serverless.doctor.Doctor");
 
     public Path jar() {
-        Path root = Path.of(System.getProperty("examples.root", ".."));
+        Path root = Program.repositoryRoot();
         Path jar = root.resolve(relativeJar()).normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist: run ./mvnw verify (or package) from the"

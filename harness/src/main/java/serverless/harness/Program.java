@@ -28,6 +28,16 @@ public sealed interface Program permits JavaProgram, ScriptProgram {
         return Optional.empty();
     }
 
+    /** {@link #unavailableReason()} as a suite reports a skip: "{@code <module>} cannot run here: ...". */
+    default Optional<String> skipReason() {
+        return unavailableReason().map(reason -> module() + " cannot run here: " + reason);
+    }
+
+    /** The repository's root, where the module folders are: {@code -Dexamples.root}, else the harness's parent. */
+    static Path repositoryRoot() {
+        return Path.of(System.getProperty("examples.root", ".."));
+    }
+
     /**
      * A process that runs it with exactly the variables in {@code env} (nothing from the caller's own
      * {@code MQTT_*}). {@code hostsFile}, when present, maps the test deployment's host name to this

@@ -78,9 +78,9 @@ public record ScriptProgram(String module, Runtime runtime, String script) imple
             // which answers the test deployment's name from the same file and leaves every other name to DNS.
             variables.put("SERVERLESS_HOSTS_FILE", hosts.toString());
             if (runtime == Runtime.NODE) {
-                variables.put("NODE_OPTIONS", "--require=" + root().resolve(RESOLVERS).resolve("hosts-file-lookup.cjs").toAbsolutePath());
+                variables.put("NODE_OPTIONS", "--require=" + Program.repositoryRoot().resolve(RESOLVERS).resolve("hosts-file-lookup.cjs").toAbsolutePath());
             } else {
-                variables.put("PYTHONPATH", root().resolve(RESOLVERS).resolve("python").toAbsolutePath().toString());
+                variables.put("PYTHONPATH", Program.repositoryRoot().resolve(RESOLVERS).resolve("python").toAbsolutePath().toString());
                 variables.put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ left in the module folder
             }
         });
@@ -184,10 +184,6 @@ public record ScriptProgram(String module, Runtime runtime, String script) imple
     }
 
     private Path folder() {
-        return root().resolve(module).toAbsolutePath().normalize();
-    }
-
-    private static Path root() {
-        return Path.of(System.getProperty("examples.root", ".."));
+        return Program.repositoryRoot().resolve(module).toAbsolutePath().normalize();
     }
 }

@@ -104,7 +104,6 @@ public final class ExampleRun {
     }
 
     private void assumeRunnable() {
-        program.unavailableReason().ifPresent(reason -> Assumptions.abort(program.module() + " cannot run here: " + reason));
-        // (Example#unavailableReason words it the same way, for suites that plan several runs at once.)
+        program.skipReason().ifPresent(Assumptions::abort);
     }
 }
