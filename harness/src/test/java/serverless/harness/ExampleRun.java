@@ -18,6 +18,7 @@ public final class ExampleRun {
     private final String topic;
     private final Map<String, String> env = new HashMap<>();
     private final List<String> jvmOptions = new ArrayList<>();
+    private ExampleRunner.JvmStart jvmStart = ExampleRunner.JvmStart.WITH_STARTUP_AIDS;
 
     private ExampleRun(Program program, Broker broker, String name) {
         this.program = program;
@@ -60,6 +61,15 @@ public final class ExampleRun {
         return this;
     }
 
+    /**
+     * Starts a Java program with exactly the command users type, without the suite's start-up aids (see
+     * {@link ExampleRunner.JvmStart}): slower, and the proof that the command users are given works as it is.
+     */
+    public ExampleRun asUsersTypeIt() {
+        jvmStart = ExampleRunner.JvmStart.AS_USERS_TYPE_IT;
+        return this;
+    }
+
     public ExampleRun unset(String variable) {
         env.remove(variable);
         return this;
@@ -94,13 +104,13 @@ public final class ExampleRun {
      */
     public RunResult execute() {
         assumeRunnable();
-        return ExampleRunner.run(program, Map.copyOf(env), List.copyOf(jvmOptions), broker, clientId);
+        return ExampleRunner.run(program, Map.copyOf(env), List.copyOf(jvmOptions), jvmStart, broker, clientId);
     }
 
     /** Starts the run and returns at once; {@link ExampleRunner.Running#awaitResult()} gives its result. */
     public ExampleRunner.Running start() {
         assumeRunnable();
-        return ExampleRunner.start(program, Map.copyOf(env), List.copyOf(jvmOptions), broker, clientId);
+        return ExampleRunner.start(program, Map.copyOf(env), List.copyOf(jvmOptions), jvmStart, broker, clientId);
     }
 
     private void assumeRunnable() {

@@ -51,14 +51,27 @@ public final class ExampleRunner {
         classData.awaitPrepared();
     }
 
+    /** How a Java program's JVM is started. */
+    public enum JvmStart {
+        /**
+         * With the suite's start-up aids, which change how fast the JVM starts, not what it runs: the program's
+         * class-data archive, the C1 compiler and the serial collector, and a Spring Boot jar in Spring Boot's
+         * extracted layout (its classes inside the executable jar's nested jars cannot be archived) with the bean
+         * definitions generated at build time ({@link ClassDataArchives#jvmOptionsOf}).
+         */
+        WITH_STARTUP_AIDS,
+        /** Exactly the command users type ({@link Program#userCommand()}), plus only the run's own JVM options. */
+        AS_USERS_TYPE_IT
+    }
+
     /** Runs the program to its end (or the hard limit). */
-    public static RunResult run(Program program, Map<String, String> env, List<String> jvmOptions,
+    public static RunResult run(Program program, Map<String, String> env, List<String> jvmOptions, JvmStart jvmStart,
             Broker broker, String runName) {
-        return start(program, env, jvmOptions, broker, runName).awaitResult();
+        return start(program, env, jvmOptions, jvmStart, broker, runName).awaitResult();
     }
 
     /** Starts the program and returns at once, for tests that act on the broker while it runs. */
-    public static Running start(Program program, Map<String, String> env, List<String> jvmOptions,
+    public static Running start(Program program, Map<String, String> env, List<String> jvmOptions, JvmStart jvmStart,
             Broker broker, String runName) {
         try {
             Files.createDirectories(RUN_LOGS);
@@ -67,7 +80,7 @@ public final class ExampleRunner {
             Path stderr = RUN_LOGS.resolve(safeName + ".err");
             // Only what the test sets: nothing from the developer's own MQTT_* or JAVA_TOOL_OPTIONS.
             // Standard output goes through a pipe, so that the time of its first line is taken as it comes.
-            ProcessBuilder builder = processBuilder(program, env, jvmOptions, broker).redirectError(stderr.toFile());
+            ProcessBuilder builder = processBuilder(program, env, jvmOptions, jvmStart, broker).redirectError(stderr.toFile());
             StartupSlot slot = StartupSlot.take();
             try {
                 return new Running(builder.start(), System.nanoTime(), stdout, stderr, slot);
@@ -83,21 +96,27 @@ public final class ExampleRunner {
     /**
      * The process for one run. The broker's hosts file resolves the test deployment's host name to this machine
      * without touching /etc/hosts, so the program sends it as SNI and checks it against the certificate exactly
-     * as with a real deployment. A Java program also gets the suite's JVM options and its class-data archive.
+     * as with a real deployment. A Java program also gets, unless it is to start as users type it, the suite's
+     * start-up aids ({@link JvmStart#WITH_STARTUP_AIDS}).
      */
     private static ProcessBuilder processBuilder(Program program, Map<String, String> env, List<String> jvmOptions,
-            Broker broker) {
+            JvmStart jvmStart, Broker broker) {
         if (!(program instanceof JavaProgram java)) {
             if (!jvmOptions.isEmpty()) {
                 throw new IllegalArgumentException(program + " is not a Java program: it takes no JVM options");
             }
             return program.processBuilder(env, broker.hostsFile());
         }
-        List<String> options = new ArrayList<>(ClassDataArchives.JVM_OPTIONS);
-        options.addAll(classData.optionsFor(java));
+        List<String> options = new ArrayList<>();
+        JavaProgram launched = java;
+        if (jvmStart == JvmStart.WITH_STARTUP_AIDS) {
+            launched = ClassDataArchives.launchOf(java);
+            options.addAll(ClassDataArchives.jvmOptionsOf(launched));
+            options.addAll(classData.optionsFor(launched));
+        }
         broker.hostsFile().ifPresent(hosts -> options.add("-Djdk.net.hosts.file=" + hosts));
         options.addAll(jvmOptions);
-        return java.processBuilder(options, env);
+        return launched.processBuilder(options, env);
     }
 
     /**

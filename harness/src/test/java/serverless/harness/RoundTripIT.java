@@ -16,6 +16,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Every example, run as a user runs it, connects over TLS, subscribes, publishes at QoS 1, receives its own
  * message back and disconnects, printing exactly the lines CONTRIBUTING.md promises and exiting 0.
+ *
+ * <p>Here each starts with exactly the command its README gives ({@link ExampleRun#asUsersTypeIt()}): the other
+ * suites start Java programs with start-up aids (a class-data archive, a Spring Boot jar extracted), and this
+ * is where the plain command is proven.
  */
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
@@ -28,7 +32,7 @@ class RoundTripIT {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Example.class)
     void roundTrip(Example example, Broker broker) {
-        ExampleRun run = ExampleRun.of(example, broker, "roundtrip-" + example.name().toLowerCase());
+        ExampleRun run = ExampleRun.of(example, broker, "roundtrip-" + example.name().toLowerCase()).asUsersTypeIt();
 
         RunResult result = run.execute();
 
