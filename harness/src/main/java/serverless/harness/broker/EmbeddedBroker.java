@@ -232,12 +232,22 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the broker is closed");
         }
+        // New connections are refused until HiveMQ is up again: one let through to a HiveMQ that is stopping or
+        // still starting could hang in its handshake until the client's own timeout (seen on one CPU: a client's
+        // next attempt came 10 s and more after the restart) instead of failing at once and being retried.
+        serverlessPorts.refuseNewConnections(true);
+        tls12Ports.refuseNewConnections(true);
         serverlessPorts.dropConnections();
         tls12Ports.dropConnections();
         hold.release();
         // A new instance on the same folders: the same instance cannot start twice (its metrics stay registered).
-        stopHiveMq();
-        startHiveMq();
+        try {
+            stopHiveMq();
+            startHiveMq();
+        } finally {
+            serverlessPorts.refuseNewConnections(false);
+            tls12Ports.refuseNewConnections(false);
+        }
     }
 
     /** Stops the fronts and HiveMQ (about 4 s) and deletes the broker's folder. Safe to call twice. */
@@ -314,6 +324,16 @@ public final class EmbeddedBroker implements AutoCloseable {
         void dropConnections() {
             tlsFront.dropConnections();
             wssFront.dropConnections();
+        }
+
+        void refuseNewConnections(boolean refuse) {
+            for (SniFront front : List.of(tlsFront, wssFront)) {
+                if (refuse) {
+                    front.refuseNewConnections();
+                } else {
+                    front.acceptNewConnections();
+                }
+            }
         }
 
         void closeFronts() {

@@ -64,6 +64,8 @@ public final class SniFront implements AutoCloseable {
     private final ChannelGroup backends = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final EventLoopGroup group;
     private final Channel serverChannel;
+    /** False while the broker behind restarts: new connections are then refused at once, not relayed. */
+    private volatile boolean brokerAvailable = true;
 
     private SniFront(Transport transport, String expectedHost, InetSocketAddress backend, Duration helloTimeout,
             Consumer<HandshakeRefusal> refusals, String webSocketPath, FrontTls webSocketTls) {
@@ -134,6 +136,20 @@ public final class SniFront implements AutoCloseable {
         return open;
     }
 
+    /**
+     * Until {@link #acceptNewConnections()}, refuses every new connection at once, as {@link Reason#BROKER_UNAVAILABLE},
+     * the way a restarting deployment refuses them: none reaches a broker that is stopping or still starting, where
+     * a client's handshake could hang until its own timeout (10 s and more) instead of failing and being retried.
+     */
+    public void refuseNewConnections() {
+        brokerAvailable = false;
+    }
+
+    /** Relays new connections to the broker again. */
+    public void acceptNewConnections() {
+        brokerAvailable = true;
+    }
+
     /** Stops listening and closes every connection, at once. */
     @Override
     public void close() {
@@ -169,6 +185,9 @@ public final class SniFront implements AutoCloseable {
         protected Future<Channel> lookup(ChannelHandlerContext ctx, String hostname) {
             if (hostname == null || !hostname.equalsIgnoreCase(expectedHost)) {
                 return ctx.executor().newFailedFuture(new Refused());
+            }
+            if (!brokerAvailable) {
+                return ctx.executor().newFailedFuture(new IOException("the broker is restarting"));
             }
             Promise<Channel> connected = ctx.executor().newPromise();
             new Bootstrap()

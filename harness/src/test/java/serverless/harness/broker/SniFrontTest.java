@@ -118,6 +118,26 @@ class SniFrontTest {
         }
     }
 
+    @Test
+    void whileTheBrokerRestartsNewConnectionsAreRefusedAtOnceThenRelayedAgain() throws Exception {
+        List<HandshakeRefusal> own = new CopyOnWriteArrayList<>();
+        try (SniFront restarting = SniFront.start(Transport.TCP, HOST, loopback(backend.port()), Duration.ofSeconds(5),
+                own::add)) {
+            restarting.refuseNewConnections();
+            int before = backend.connections();
+            assertThrows(IOException.class, () -> TestTls.handshake(ca, HOST, restarting.port(), null, true).close(),
+                    "refused although the backend listens");
+            await().atMost(Duration.ofSeconds(5)).until(() -> own.stream().anyMatch(r ->
+                    r.reason() == Reason.BROKER_UNAVAILABLE && r.sniHostname().equals(HOST)));
+            assertEquals(before, backend.connections(), "nothing reached the backend");
+
+            restarting.acceptNewConnections();
+            try (SSLSocket socket = TestTls.handshake(ca, HOST, restarting.port(), null, true)) {
+                assertEquals("TLSv1.3", socket.getSession().getProtocol());
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/wrong", "/", "/mqtt/", "/mqttx", "/MQTT", "/other?path=/mqtt", "https://" + HOST + "/x"})
     void aWebSocketUpgradeOnAnotherPathGets404AtOnceAndIsClosed(String path) throws Exception {
