@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -62,13 +63,15 @@ class RestartIT {
      * restarts of fewer examples each keep every one of them well inside it.
      */
     private static final int AT_ONE_RESTART = 6;
+    /** When each restart began and ended, for a failure's message. */
+    private static final List<Map.Entry<Instant, Instant>> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @TestFactory
     Stream<DynamicTest> everyExampleSurvivesABrokerRestart(TestBed bed) throws Exception {
         EmbeddedServerlessBroker broker = bed.localBroker();
         Optional<String> noQueuedSession = QueuedSession.unavailableReason();
         QueuedSession queued = noQueuedSession.isEmpty() ? QueuedSession.beforeTheRestart(bed) : null;
-        List<Example> restarting = Arrays.stream(Example.values()).filter(example -> skipReason(example).isEmpty()).toList();
+        List<Example> restarting = Arrays.stream(Example.values()).filter(example -> example.unavailableReason().isEmpty()).toList();
         Map<Example, ExampleRun> runs = new LinkedHashMap<>();
         Map<Example, RunResult> results = new LinkedHashMap<>();
         for (int from = 0; from < restarting.size(); from += AT_ONE_RESTART) {
@@ -81,13 +84,18 @@ class RestartIT {
                     queued.assertKeptAcrossTheRestart();
                 });
         return Stream.concat(Stream.of(brokerItself), Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
-            skipReason(example).ifPresent(Assumptions::abort);
+            example.unavailableReason().ifPresent(Assumptions::abort);
             RunResult result = results.get(example);
-            RoundTripAssertions.assertCompleteRoundTrip(result, runs.get(example), broker, MESSAGES);
+            String whatTheBrokerSaw = whatTheBrokerSaw(broker, runs.get(example));
+            try {
+                RoundTripAssertions.assertCompleteRoundTrip(result, runs.get(example), broker, MESSAGES);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + whatTheBrokerSaw, e);
+            }
             List<String> reconnects = RoundTripAssertions.reconnectLines(result);
             assertTrue(reconnects.stream().anyMatch(line -> line.startsWith("Connection lost"))
                     && reconnects.stream().anyMatch(line -> line.startsWith("Reconnected")),
-                    () -> "the restart must have been noticed and survived: " + result.transcript());
+                    () -> "the restart must have been noticed and survived: " + result.transcript() + "\n" + whatTheBrokerSaw);
             System.out.printf("[harness] %s: %s after the restart, %s, in %d ms%n", example,
                     reconnects, result.stdoutLines().stream().filter(line -> line.startsWith("Received")).findFirst().orElse(""),
                     result.duration().toMillis());
@@ -134,7 +142,9 @@ class RestartIT {
             throw e;
         }
         long restartStart = System.nanoTime();
+        Instant restartedFrom = Instant.now();
         broker.restart();
+        restarts.add(Map.entry(restartedFrom, Instant.now()));
         System.out.printf("[harness] broker restarted in %d ms while each of %d examples was held after its first"
                         + " %d messages%n", Duration.ofNanos(System.nanoTime() - restartStart).toMillis(), running.size(),
                 BEFORE_RESTART);
@@ -143,9 +153,17 @@ class RestartIT {
         return results;
     }
 
-    /** Why an example is not in the restart: it cannot run on this machine, or its stack cannot survive one. */
-    private static Optional<String> skipReason(Example example) {
-        return example.unavailableReason().or(() -> example.cannot(Example.Ability.KEEP_MESSAGES_ACROSS_A_BROKER_RESTART));
+    /**
+     * For a failure's message: when the broker restarted, this run's connections, and the handshakes the fronts
+     * refused from the first restart on (they carry no client id: every client's are listed).
+     */
+    private static String whatTheBrokerSaw(EmbeddedServerlessBroker broker, ExampleRun run) {
+        Instant firstRestart = restarts.isEmpty() ? Instant.MIN : restarts.get(0).getKey();
+        return "the broker restarted " + restarts.stream().map(r -> r.getKey() + " to " + r.getValue()).toList()
+                + "\nits connections: " + broker.connections().stream().filter(c -> c.clientId().equals(run.clientId()))
+                        .map(c -> c.time() + (c.accepted() ? " accepted" : " refused " + c.reasonCode())).toList()
+                + "\nhandshakes refused by the fronts since the first restart: " + broker.embedded().refusedHandshakes().stream()
+                        .filter(r -> r.time().isAfter(firstRestart)).map(r -> r.time() + " " + r.reason()).toList();
     }
 
     private static void awaitConnected(Broker broker, Example example, Map<Example, ExampleRun> runs,
