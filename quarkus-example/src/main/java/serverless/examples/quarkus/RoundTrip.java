@@ -2,6 +2,7 @@ package serverless.examples.quarkus;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -35,7 +36,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  *   <li>After a reconnect every message still in flight is sent again: the example cannot know which ones
  *       the broker had acknowledged. A message may so come back twice: QoS 1 is at least once, and a repeat
  *       is counted as a duplicate.</li>
- *   <li>A send the connector has neither written nor refused after {@link #UNANSWERED_SEND_SECONDS} s is sent
+ *   <li>A send the connector has neither written nor refused after {@link #UNANSWERED_SEND} is sent
  *       again: across a broker restart the connector swallowed some sends, whose futures then never completed
  *       (30 of 1000 messages in one run here), and nothing else would ever send them again.</li>
  *   <li>When nothing new has come back or been written for {@link #STALL_SECONDS} s, the run ends with how
@@ -50,7 +51,7 @@ public class RoundTrip {
 
     static final int WINDOW = 100;
     static final int STALL_SECONDS = 20;
-    static final int UNANSWERED_SEND_SECONDS = 5;
+    static final Duration UNANSWERED_SEND = Duration.ofSeconds(5);
 
     // [START emitter]
     @Inject
@@ -74,6 +75,7 @@ public class RoundTrip {
     private final Set<String> toSendAgain = new LinkedHashSet<>();
     private final Set<String> written = new HashSet<>();
     private final Map<String, Long> unanswered = new HashMap<>(); // payload -> when its latest send was made
+    Duration unansweredSend = UNANSWERED_SEND; // shorter in RoundTripTest
     private final Set<String> received = new HashSet<>();
     private int duplicates;
     private ScheduledFuture<?> paceTimer;
@@ -208,7 +210,7 @@ public class RoundTrip {
     private void sendAgainWhatWasSwallowed() {
         long now = System.nanoTime();
         unanswered.entrySet().removeIf(send -> {
-            boolean swallowed = now - send.getValue() > TimeUnit.SECONDS.toNanos(UNANSWERED_SEND_SECONDS);
+            boolean swallowed = now - send.getValue() > unansweredSend.toNanos();
             if (swallowed && inFlight.contains(send.getKey())) {
                 toSendAgain.add(send.getKey());
             }
