@@ -1,0 +1,65 @@
+package serverless.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@link StackRun} in a JVM of its own (this jar's class path, the same java) and reads back its figures.
+ * Its output goes to {@code <output>/logs/<name>.out} and {@code .err}, which a failure points to.
+ */
+final class StackProcess {
+
+    private StackProcess() {
+    }
+
+    static JsonNode run(Stack stack, Transport transport, String clientId, BenchSettings settings, Target target,
+            Optional<Path> hostsFile, String name) throws IOException, InterruptedException {
+        Path logs = Files.createDirectories(settings.outputDir().resolve("logs"));
+        Path out = logs.resolve(name + ".out");
+        Path err = logs.resolve(name + ".err");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(settings.jvmOptions());
+        // The local deployment's name resolves to this machine in that JVM only: no /etc/hosts entry needed,
+        // and every stack still sends it as SNI and checks the certificate against it.
+        hostsFile.ifPresent(file -> command.add("-Djdk.net.hosts.file=" + file));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(StackRun.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        Map<String, String> env = builder.environment();
+        env.putAll(settings.asEnvironment(target));
+        env.put("BENCH_STACK", stack.id());
+        env.put("BENCH_TRANSPORT", transport.name());
+        env.put("BENCH_CLIENT_ID", clientId);
+        Process process = builder.start();
+        // Generous: every wait inside has its own 10 or 20 s bound; this only catches a JVM that hangs.
+        if (!process.waitFor(timeoutMinutes(settings), TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IOException("no result within " + timeoutMinutes(settings) + " minutes (see " + err + ")");
+        }
+        for (String line : Files.readAllLines(out)) {
+            if (line.startsWith(StackRun.RESULT_PREFIX)) {
+                return new ObjectMapper().readTree(line.substring(StackRun.RESULT_PREFIX.length()));
+            }
+        }
+        String error = Files.readAllLines(err).stream().filter(line -> line.startsWith("ERROR: ")).findFirst()
+                .map(line -> line.substring("ERROR: ".length()))
+                .orElse("exit code " + process.exitValue() + " and no result");
+        throw new IOException(error + " (see " + err + ")");
+    }
+
+    private static long timeoutMinutes(BenchSettings settings) {
+        long paced = settings.publishRate() == 0 ? 0
+                : 3L * (settings.messages() + settings.warmupMessages()) / settings.publishRate() / 60;
+        return 10 + paced + 2L * settings.messages() / 1000 / 60;
+    }
+}
