@@ -46,9 +46,9 @@ record BenchSettings(Optional<Target> remote, int messages, int rounds, int conn
         Optional<Target> remote = optional(env, "MQTT_HOST").map(host -> target(env, host));
         boolean local = remote.isEmpty();
         // Against a deployment each message costs a tenth of a second per client: small defaults.
-        int messages = number(env, "BENCH_MESSAGES", local ? 20_000 : 50, 1);
+        int messages = number(env, "BENCH_MESSAGES", local ? 10_000 : 50, 1);
         int rounds = number(env, "BENCH_ROUNDS", local ? 3 : 1, 1);
-        int connects = number(env, "BENCH_CONNECTS", local ? 50 : 10, 1);
+        int connects = number(env, "BENCH_CONNECTS", local ? 30 : 10, 1);
         int publishRate = number(env, "MQTT_PUBLISH_RATE", local ? 0 : SERVERLESS_PUBLISH_RATE, 0);
         int latencyRate = number(env, "BENCH_LATENCY_RATE", 500, 1);
         if (publishRate > 0) {
