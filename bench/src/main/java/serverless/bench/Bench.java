@@ -49,6 +49,10 @@ public final class Bench {
     /** Runs the benchmark and writes its files into the output folder; also what the smoke test calls. */
     static Results run(BenchSettings settings, PrintStream out) throws Exception {
         Files.createDirectories(settings.outputDir());
+        // Where the harness finds the Node.js and Python scripts (bench/node, bench/python): this checkout.
+        if (System.getProperty("examples.root") == null) {
+            System.setProperty("examples.root", defaultOutputDir().getParent().toAbsolutePath().getParent().toString());
+        }
         out.println(Machine.describe());
         if (settings.remote().isPresent()) {
             return measure(settings, settings.remote().get(), Optional.empty(), "Broker: " + settings.remote().get().host()
@@ -56,7 +60,8 @@ public final class Bench {
                     + settings.remote().get().wsPath() + ")", null, out);
         }
         out.println("Starting the local broker...");
-        try (LocalDeployment deployment = LocalDeployment.start(LocalDeployment.DEFAULT_HOST)) {
+        try (LocalDeployment deployment = LocalDeployment.start(LocalDeployment.DEFAULT_HOST);
+                Interruption interruption = new Interruption(deployment)) {
             Map<String, String> variables = deployment.variables();
             Target target = new Target(deployment.host(), Integer.parseInt(variables.get("MQTT_PORT")),
                     Integer.parseInt(variables.get("MQTT_WS_PORT")), variables.get("MQTT_WS_PATH"),
@@ -93,6 +98,16 @@ public final class Bench {
             List<StackFigures> order = new ArrayList<>(all);
             Collections.rotate(order, -(round - 1));
             for (StackFigures figures : order) {
+                if (figures.notRunReason() != null) {
+                    continue;
+                }
+                Optional<String> unavailable = figures.stack.script().flatMap(script -> script.unavailableReason());
+                if (unavailable.isPresent()) {
+                    figures.notRun(unavailable.get());
+                    out.printf("round %d/%d  %-22s not run: %s%n", round, settings.rounds(), figures.name(),
+                            unavailable.get());
+                    continue;
+                }
                 String name = figures.stack.id() + "-" + figures.transport.name().toLowerCase() + "-round" + round;
                 long start = System.nanoTime();
                 try {
@@ -102,8 +117,7 @@ public final class Bench {
                     out.printf("round %d/%d  %-22s QoS 0 %9s/s  QoS 1 %9s/s  latency p99 %s ms  (%.1f s)%n", round,
                             settings.rounds(), figures.name(), Report.number(result.get("qos0PerSecond").asDouble()),
                             Report.number(result.get("qos1PerSecond").asDouble()),
-                            Report.number(Histograms.decode(result.get("latencyMicros").asText())
-                                    .getValueAtPercentile(99) / 1000.0), (System.nanoTime() - start) / 1e9);
+                            Report.number(StackFigures.latencyOf(result).getValueAtPercentile(99) / 1000.0), (System.nanoTime() - start) / 1e9);
                 } catch (Exception e) {
                     figures.failed("round " + round + ": " + Failure.describe(e));
                     out.printf("round %d/%d  %-22s FAILED: %s%n", round, settings.rounds(), figures.name(),
@@ -123,6 +137,31 @@ public final class Bench {
         out.println();
         out.println("Wrote " + csv + ", " + json + " and " + chart);
         return results;
+    }
+
+    /**
+     * Ctrl-C in the middle of a run: end the stack's process that is running, stop the broker, delete its folder
+     * (a finally block does not run then; a shutdown hook does). Removed again when the run ends normally.
+     */
+    private static final class Interruption implements AutoCloseable {
+        private final Thread hook;
+
+        Interruption(LocalDeployment deployment) {
+            this.hook = new Thread(() -> {
+                StackProcess.stopRunning();
+                deployment.close();
+            }, "bench-interrupted");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        @Override
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
     }
 
     /** The folder bench.jar is in (bench/target), wherever it is run from; in the tests, target too. */

@@ -9,7 +9,9 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 
@@ -17,18 +19,26 @@ import javax.net.ssl.SSLSocket;
  * One MQTT 3.1.1 connection of the floor (MQTT 3.1.1, OASIS standard, section 3): CONNECT/CONNACK,
  * SUBSCRIBE/SUBACK, PUBLISH at QoS 0 and 1 with PUBACK both ways, DISCONNECT. Nothing else: no session state,
  * no resending, no keep-alive pings (a run is far shorter than the 60 s keep-alive it announces).
+ *
+ * <p>Two threads besides the caller's: a reader, and a writer that sends whatever packets are queued in one TLS
+ * write and one flush. Under load that puts several packets in one TLS record and one system call, as Netty's
+ * event loop does for the library stacks; when idle, each packet still goes out at once.
  */
 final class FloorConnection implements BenchConnection {
 
     private static final int CONNECT = 1, CONNACK = 2, PUBLISH = 3, PUBACK = 4, SUBSCRIBE = 8, SUBACK = 9,
             DISCONNECT = 14;
     private static final int KEEP_ALIVE_SECONDS = 60;
+    /** Queued after DISCONNECT: tells the writer thread to stop. */
+    private static final byte[] CLOSE = new byte[0];
 
     private final SSLSocket socket;
     private final OutputStream out;
     private final DataInputStream in;
     private final Deliveries deliveries;
     private final Thread reader;
+    private final Thread writer;
+    private final BlockingQueue<byte[]> outgoing = new LinkedBlockingQueue<>();
     private volatile CompletableFuture<Integer> subAck;
     private volatile boolean closing;
     private int nextPacketId;
@@ -41,6 +51,8 @@ final class FloorConnection implements BenchConnection {
         this.deliveries = deliveries;
         this.reader = new Thread(this::readPackets, "floor-reader");
         this.reader.setDaemon(true);
+        this.writer = new Thread(this::writePackets, "floor-writer");
+        this.writer.setDaemon(true);
     }
 
     /** Sends CONNECT on a TLS socket whose handshake is done, and returns once CONNACK accepted it. */
@@ -56,7 +68,7 @@ final class FloorConnection implements BenchConnection {
         writeString(body, clientId);
         writeString(body, username);
         writeString(body, password);
-        connection.send(CONNECT << 4, body.toByteArray());
+        connection.writeNow(packet(CONNECT << 4, body.toByteArray()));
         // The socket's read timeout (set by FloorClient) bounds the wait for CONNACK.
         int header = connection.in.readUnsignedByte();
         byte[] connAck = connection.readBody();
@@ -68,6 +80,7 @@ final class FloorConnection implements BenchConnection {
         }
         socket.setSoTimeout(0); // from here on the reader waits as long as the connection lives
         connection.reader.start();
+        connection.writer.start();
         return connection;
     }
 
@@ -89,7 +102,7 @@ final class FloorConnection implements BenchConnection {
     }
 
     @Override
-    public void publish(String topic, byte[] payload, int qos) throws IOException {
+    public void publish(String topic, byte[] payload, int qos) {
         byte[] name = topic.getBytes(UTF_8);
         byte[] body = new byte[2 + name.length + (qos > 0 ? 2 : 0) + payload.length];
         body[0] = (byte) (name.length >> 8);
@@ -106,12 +119,35 @@ final class FloorConnection implements BenchConnection {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() throws IOException, InterruptedException {
         closing = true;
         try {
             send(DISCONNECT << 4, new byte[0]);
+            outgoing.add(CLOSE);
+            writer.join(10_000); // everything queued, DISCONNECT last, is sent before the socket closes
         } finally {
             socket.close();
+        }
+    }
+
+    /** The writer thread: takes every queued packet, writes them all, flushes once. */
+    private void writePackets() {
+        try {
+            while (true) {
+                byte[] packet = outgoing.take();
+                do {
+                    if (packet == CLOSE) {
+                        out.flush();
+                        return;
+                    }
+                    out.write(packet);
+                } while ((packet = outgoing.poll()) != null);
+                out.flush();
+            }
+        } catch (IOException | InterruptedException e) {
+            if (!closing) {
+                deliveries.failed(e);
+            }
         }
     }
 
@@ -135,7 +171,7 @@ final class FloorConnection implements BenchConnection {
         }
     }
 
-    private void received(int header, byte[] body) throws IOException {
+    private void received(int header, byte[] body) {
         int qos = (header >> 1) & 0x03;
         int topicLength = (body[0] & 0xFF) << 8 | (body[1] & 0xFF);
         int at = 2 + topicLength;
@@ -164,19 +200,29 @@ final class FloorConnection implements BenchConnection {
         return body;
     }
 
-    /** One packet: fixed header, remaining length, body; written and flushed under one lock. */
-    private void send(int header, byte[] body) throws IOException {
-        synchronized (out) {
-            out.write(header);
-            int length = body.length;
-            do {
-                int digit = length & 0x7F;
-                length >>>= 7;
-                out.write(length > 0 ? digit | 0x80 : digit);
-            } while (length > 0);
-            out.write(body);
-            out.flush();
-        }
+    /** Queues one packet for the writer thread. */
+    private void send(int header, byte[] body) {
+        outgoing.add(packet(header, body));
+    }
+
+    /** CONNECT goes out before the writer thread starts. */
+    private void writeNow(byte[] packet) throws IOException {
+        out.write(packet);
+        out.flush();
+    }
+
+    /** One packet: fixed header, remaining length (1 to 4 bytes, 7 bits each), body. */
+    private static byte[] packet(int header, byte[] body) {
+        ByteArrayOutputStream packet = new ByteArrayOutputStream(body.length + 5);
+        packet.write(header);
+        int length = body.length;
+        do {
+            int digit = length & 0x7F;
+            length >>>= 7;
+            packet.write(length > 0 ? digit | 0x80 : digit);
+        } while (length > 0);
+        packet.write(body, 0, body.length);
+        return packet.toByteArray();
     }
 
     private synchronized int packetId() {

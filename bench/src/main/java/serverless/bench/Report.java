@@ -42,7 +42,8 @@ final class Report {
         for (StackFigures figures : results.stacks()) {
             StringBuilder row = new StringBuilder(String.format("%-36s %-4s", figures.stack.label(), figures.transport));
             if (!figures.measured()) {
-                out.println(row + " failed: " + String.join("; ", figures.failures()));
+                out.println(row + (figures.notRunReason() != null ? " not run: " + figures.notRunReason()
+                        : " failed: " + String.join("; ", figures.failures())));
                 continue;
             }
             TABLE.forEach(figure -> row.append(String.format(" %12s", number(results.value(figures, figure)))));
@@ -87,7 +88,9 @@ final class Report {
                 row.append(',').append(figures.measured() ? plain(results.toFloor(figures, figure)) : "")
                         .append(',').append(figures.measured() ? plain(results.toBest(figures, figure)) : "");
             }
-            row.append(",\"").append(String.join("; ", figures.failures()).replace('"', '\'')).append('"');
+            String problems = figures.notRunReason() != null ? "not run: " + figures.notRunReason()
+                    : String.join("; ", figures.failures());
+            row.append(",\"").append(problems.replace('"', '\'')).append('"');
             lines.add(row.toString());
         }
         Files.write(file, lines);
@@ -116,6 +119,9 @@ final class Report {
                     results.toFloor(figures, figure).ifPresent(ratio -> toFloor.put(figure.column, round(ratio)));
                     results.toBest(figures, figure).ifPresent(ratio -> toBest.put(figure.column, round(ratio)));
                 }
+            }
+            if (figures.notRunReason() != null) {
+                stack.put("not_run", figures.notRunReason());
             }
             ArrayNode failures = stack.putArray("failures");
             figures.failures().forEach(failures::add);

@@ -18,6 +18,7 @@ final class StackFigures {
     private final Histogram latencyMicros = new Histogram(3_600_000_000L, 3);
     private final List<JsonNode> rounds = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
+    private String notRunReason;
 
     StackFigures(Stack stack, Transport transport) {
         this.stack = stack;
@@ -28,10 +29,35 @@ final class StackFigures {
         return stack.id() + " " + transport;
     }
 
+    /** One round's figures. The Java stacks send histograms; the scripts send every sample, in microseconds. */
     void add(JsonNode round) {
         rounds.add(round);
-        connectMicros.add(Histograms.decode(round.get("connectMicros").asText()));
-        latencyMicros.add(Histograms.decode(round.get("latencyMicros").asText()));
+        add(connectMicros, round, "connectMicros");
+        add(latencyMicros, round, "latencyMicros");
+    }
+
+    /** One round's latency histogram, for the line printed as the round ends. */
+    static Histogram latencyOf(JsonNode round) {
+        Histogram histogram = new Histogram(3_600_000_000L, 3);
+        add(histogram, round, "latencyMicros");
+        return histogram;
+    }
+
+    private static void add(Histogram histogram, JsonNode round, String name) {
+        if (round.has(name)) {
+            histogram.add(Histograms.decode(round.get(name).asText()));
+        } else {
+            round.get(name + "Values").forEach(value -> histogram.recordValue(value.asLong()));
+        }
+    }
+
+    /** A stack that could not run here at all (no Node.js, say): reported, not failed. */
+    void notRun(String reason) {
+        notRunReason = reason;
+    }
+
+    String notRunReason() {
+        return notRunReason;
     }
 
     void failed(String reason) {

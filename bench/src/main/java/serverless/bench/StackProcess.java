@@ -12,12 +12,24 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@link StackRun} in a JVM of its own (this jar's class path, the same java) and reads back its figures.
+ * Runs {@link StackRun} in a JVM of its own (this jar's class path, the same java), or a Node.js or Python stack's
+ * script, and reads back its figures.
  * Its output goes to {@code <output>/logs/<name>.out} and {@code .err}, which a failure points to.
  */
 final class StackProcess {
 
+    /** The stack's process that is running, if any, for {@link #stopRunning()}. */
+    private static volatile Process running;
+
     private StackProcess() {
+    }
+
+    /** Ends the stack's process that is running (the bench was interrupted). */
+    static void stopRunning() {
+        Process process = running;
+        if (process != null) {
+            process.destroyForcibly();
+        }
     }
 
     static JsonNode run(Stack stack, Transport transport, String clientId, BenchSettings settings, Target target,
@@ -25,22 +37,17 @@ final class StackProcess {
         Path logs = Files.createDirectories(settings.outputDir().resolve("logs"));
         Path out = logs.resolve(name + ".out");
         Path err = logs.resolve(name + ".err");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(settings.jvmOptions());
-        // The local deployment's name resolves to this machine in that JVM only: no /etc/hosts entry needed,
-        // and every stack still sends it as SNI and checks the certificate against it.
-        hostsFile.ifPresent(file -> command.add("-Djdk.net.hosts.file=" + file));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(StackRun.class.getName());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        Map<String, String> env = builder.environment();
-        env.putAll(settings.asEnvironment(target));
-        env.put("BENCH_STACK", stack.id());
-        env.put("BENCH_TRANSPORT", transport.name());
-        env.put("BENCH_CLIENT_ID", clientId);
+        Map<String, String> variables = new java.util.LinkedHashMap<>(settings.asEnvironment(target));
+        variables.put("BENCH_STACK", stack.id());
+        variables.put("BENCH_TRANSPORT", transport.name());
+        variables.put("BENCH_CLIENT_ID", clientId);
+        ProcessBuilder builder = stack.script().isPresent()
+                // The harness' way to run a script: the interpreter, and a resolver that reads the same hosts file.
+                ? stack.script().get().processBuilder(variables, hostsFile)
+                : javaProcess(settings, hostsFile, variables);
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process process = builder.start();
+        running = process;
         // Generous: every wait inside has its own 10 or 20 s bound; this only catches a JVM that hangs.
         if (!process.waitFor(timeoutMinutes(settings), TimeUnit.MINUTES)) {
             process.destroyForcibly();
@@ -55,6 +62,23 @@ final class StackProcess {
                 .map(line -> line.substring("ERROR: ".length()))
                 .orElse("exit code " + process.exitValue() + " and no result");
         throw new IOException(error + " (see " + err + ")");
+    }
+
+    /** A Java stack: {@link StackRun} in a JVM of its own, on this JVM's class path. */
+    private static ProcessBuilder javaProcess(BenchSettings settings, Optional<Path> hostsFile,
+            Map<String, String> variables) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(settings.jvmOptions());
+        // The local deployment's name resolves to this machine in that JVM only: no /etc/hosts entry needed,
+        // and every stack still sends it as SNI and checks the certificate against it.
+        hostsFile.ifPresent(file -> command.add("-Djdk.net.hosts.file=" + file));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(StackRun.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(variables);
+        return builder;
     }
 
     private static long timeoutMinutes(BenchSettings settings) {
