@@ -22,6 +22,10 @@ import serverless.harness.LocalDeployment;
  */
 public final class Bench {
 
+    static final String LOCAL_BROKER = "Broker: local, the harness' EmbeddedBroker (HiveMQ CE 2025.5 behind its SNI"
+            + " front, in the bench's JVM, on Netty 4.2); TLS 1.3; Serverless' quotas on, the publish rate lifted for the"
+            + " bench's clients; as ";
+
     private Bench() {
     }
 
@@ -48,6 +52,7 @@ public final class Bench {
 
     /** Runs the benchmark and writes its files into the output folder; also what the smoke test calls. */
     static Results run(BenchSettings settings, PrintStream out) throws Exception {
+        LocalDeployment.quietLogging(); // before the broker logs anything (in the smoke test, this is the first call)
         Files.createDirectories(settings.outputDir());
         // Where the harness finds the Node.js and Python scripts (bench/node, bench/python): this checkout.
         if (System.getProperty("examples.root") == null) {
@@ -67,10 +72,8 @@ public final class Bench {
                     Integer.parseInt(variables.get("MQTT_WS_PORT")), variables.get("MQTT_WS_PATH"),
                     variables.get("MQTT_USERNAME"), variables.get("MQTT_PASSWORD"),
                     Optional.of(Path.of(variables.get("MQTT_CA_FILE"))));
-            String broker = "Broker: local, the harness' EmbeddedBroker (HiveMQ CE 2025.5 behind its SNI front, in this JVM,"
-                    + " on Netty 4.2) as " + target.host() + "; TLS 1.3; Serverless' quotas on, the publish rate lifted"
-                    + " for the bench's clients";
-            return measure(settings, target, Optional.of(deployment.hostsFile()), broker, deployment, out);
+            return measure(settings, target, Optional.of(deployment.hostsFile()), LOCAL_BROKER + target.host(), deployment,
+                    out);
         }
     }
 
@@ -127,16 +130,21 @@ public final class Bench {
         }
         Results results = new Results(LocalDate.now().toString(), Machine.describe(), broker,
                 "Settings: " + settings.describe(), settings.messages(), all);
+        write(results, settings.outputDir(), out);
+        return results;
+    }
+
+    /** The table on the console, and the CSV, JSON and chart in {@code outputDir}. */
+    static void write(Results results, Path outputDir, PrintStream out) throws java.io.IOException {
         Report.print(results, out);
-        Path csv = settings.outputDir().resolve("bench-results.csv");
-        Path json = settings.outputDir().resolve("bench-results.json");
-        Path chart = settings.outputDir().resolve("bench-chart.png");
+        Path csv = outputDir.resolve("bench-results.csv");
+        Path json = outputDir.resolve("bench-results.json");
+        Path chart = outputDir.resolve("bench-chart.png");
         Report.writeCsv(results, csv);
         Report.writeJson(results, json);
         Chart.writePng(results, chart);
         out.println();
         out.println("Wrote " + csv + ", " + json + " and " + chart);
-        return results;
     }
 
     /**

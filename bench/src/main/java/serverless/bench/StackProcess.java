@@ -24,8 +24,11 @@ final class StackProcess {
     private StackProcess() {
     }
 
-    /** Ends the stack's process that is running (the bench was interrupted). */
+    private static volatile boolean stopping;
+
+    /** Ends the stack's process that is running, and starts no other (the bench was interrupted). */
     static void stopRunning() {
+        stopping = true;
         Process process = running;
         if (process != null) {
             process.destroyForcibly();
@@ -46,6 +49,9 @@ final class StackProcess {
                 ? stack.script().get().processBuilder(variables, hostsFile)
                 : javaProcess(settings, hostsFile, variables);
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (stopping) {
+            throw new IOException("interrupted");
+        }
         Process process = builder.start();
         running = process;
         // Generous: every wait inside has its own 10 or 20 s bound; this only catches a JVM that hangs.
