@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import serverless.harness.LocalDeployment;
 
 /**
@@ -100,6 +101,11 @@ public final class Bench {
             // the broker's JIT warming up) is spread over every stack instead of favouring the ones that come last.
             List<StackFigures> order = new ArrayList<>(all);
             Collections.rotate(order, -(round - 1));
+            if (settings.sharedJvm()) {
+                List<StackFigures> javaStacks = order.stream().filter(figures -> figures.stack.script().isEmpty()).toList();
+                measureShared(javaStacks, round, settings, target, hostsFile, clientIds, out);
+                order.removeAll(javaStacks);
+            }
             for (StackFigures figures : order) {
                 if (figures.notRunReason() != null) {
                     continue;
@@ -116,15 +122,9 @@ public final class Bench {
                 try {
                     JsonNode result = StackProcess.run(figures.stack, figures.transport, clientIds.get(figures),
                             settings, target, hostsFile, name);
-                    figures.add(result);
-                    out.printf("round %d/%d  %-22s QoS 0 %9s/s  QoS 1 %9s/s  latency p99 %s ms  (%.1f s)%n", round,
-                            settings.rounds(), figures.name(), Report.number(result.get("qos0PerSecond").asDouble()),
-                            Report.number(result.get("qos1PerSecond").asDouble()),
-                            Report.number(StackFigures.latencyOf(result).getValueAtPercentile(99) / 1000.0), (System.nanoTime() - start) / 1e9);
+                    record(figures, result, round, settings, (System.nanoTime() - start) / 1e9, out);
                 } catch (Exception e) {
-                    figures.failed("round " + round + ": " + Failure.describe(e));
-                    out.printf("round %d/%d  %-22s FAILED: %s%n", round, settings.rounds(), figures.name(),
-                            Failure.describe(e));
+                    failed(figures, round, settings, Failure.describe(e), out);
                 }
             }
         }
@@ -132,6 +132,46 @@ public final class Bench {
                 "Settings: " + settings.describe(), settings.messages(), all);
         write(results, settings.outputDir(), out);
         return results;
+    }
+
+    /** BENCH_SHARED_JVM: every Java stack of the round in one JVM, one after the other (the smoke test's way). */
+    private static void measureShared(List<StackFigures> javaStacks, int round, BenchSettings settings, Target target,
+            Optional<Path> hostsFile, Map<StackFigures, String> clientIds, PrintStream out) {
+        String pairs = javaStacks.stream().map(figures -> figures.stack.id() + ":" + figures.transport + ":"
+                + clientIds.get(figures)).collect(Collectors.joining(","));
+        long start = System.nanoTime();
+        try {
+            List<JsonNode> results = StackProcess.runShared(pairs, settings, target, hostsFile, "java-round" + round);
+            for (StackFigures figures : javaStacks) {
+                Optional<JsonNode> result = results.stream().filter(node -> node.isObject()
+                        && node.get("stack").asText().equals(figures.stack.id())
+                        && node.get("transport").asText().equals(figures.transport.name())).findFirst();
+                Optional<String> failure = results.stream().filter(JsonNode::isTextual).map(JsonNode::asText)
+                        .filter(line -> line.startsWith(StackRun.FAILED_PREFIX + figures.stack.id() + " "
+                                + figures.transport + " ")).findFirst();
+                if (result.isPresent()) {
+                    record(figures, result.get(), round, settings, (System.nanoTime() - start) / 1e9, out);
+                } else {
+                    failed(figures, round, settings, failure.orElse("no result"), out);
+                }
+            }
+        } catch (Exception e) {
+            javaStacks.forEach(figures -> failed(figures, round, settings, Failure.describe(e), out));
+        }
+    }
+
+    private static void record(StackFigures figures, JsonNode result, int round, BenchSettings settings, double seconds,
+            PrintStream out) {
+        figures.add(result);
+        out.printf("round %d/%d  %-22s QoS 0 %9s/s  QoS 1 %9s/s  latency p99 %s ms  (%.1f s)%n", round,
+                settings.rounds(), figures.name(), Report.number(result.get("qos0PerSecond").asDouble()),
+                Report.number(result.get("qos1PerSecond").asDouble()),
+                Report.number(StackFigures.latencyOf(result).getValueAtPercentile(99) / 1000.0), seconds);
+    }
+
+    private static void failed(StackFigures figures, int round, BenchSettings settings, String reason, PrintStream out) {
+        figures.failed("round " + round + ": " + reason);
+        out.printf("round %d/%d  %-22s FAILED: %s%n", round, settings.rounds(), figures.name(), reason);
     }
 
     /** The table on the console, and the CSV, JSON and chart in {@code outputDir}. */

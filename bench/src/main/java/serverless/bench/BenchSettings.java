@@ -26,10 +26,12 @@ import java.util.regex.Pattern;
  * @param stacks         BENCH_STACKS: which stacks, by id (default all)
  * @param jvmOptions     BENCH_JVM_OPTIONS: options of each stack's JVM
  * @param outputDir      BENCH_OUTPUT: where the CSV, JSON, chart and logs go (default: the folder of bench.jar)
+ * @param sharedJvm      BENCH_SHARED_JVM=true: all Java stacks of a round in one JVM, one after the other. Cheaper,
+ *                       for the smoke test; the CPU and memory figures are then not each stack's own
  */
 record BenchSettings(Optional<Target> remote, int messages, int rounds, int connects, int latencyRate,
         int latencyMessages, int window, int warmupMessages, int publishRate, List<Stack> stacks,
-        List<String> jvmOptions, Path outputDir) {
+        List<String> jvmOptions, Path outputDir, boolean sharedJvm) {
 
     /** Serverless' publish quota per client: what the bench keeps to against a deployment unless told otherwise. */
     static final int SERVERLESS_PUBLISH_RATE = 10;
@@ -61,8 +63,9 @@ record BenchSettings(Optional<Target> remote, int messages, int rounds, int conn
         List<String> jvmOptions = Arrays.stream(optional(env, "BENCH_JVM_OPTIONS").orElse("-Xmx512m").split("\\s+"))
                 .filter(option -> !option.isEmpty()).toList();
         Path outputDir = optional(env, "BENCH_OUTPUT").map(Path::of).orElse(defaultOutputDir);
+        boolean sharedJvm = optional(env, "BENCH_SHARED_JVM").map("true"::equals).orElse(false);
         return new BenchSettings(remote, messages, rounds, connects, latencyRate, latencyMessages, window, warmup,
-                publishRate, stacks, jvmOptions, outputDir);
+                publishRate, stacks, jvmOptions, outputDir, sharedJvm);
     }
 
     /**

@@ -37,6 +37,21 @@ final class StackProcess {
 
     static JsonNode run(Stack stack, Transport transport, String clientId, BenchSettings settings, Target target,
             Optional<Path> hostsFile, String name) throws IOException, InterruptedException {
+        return runAll(stack, transport, clientId, Map.of(), settings, target, hostsFile, name).get(0);
+    }
+
+    /**
+     * Several Java stacks one after the other in one JVM ({@code BENCH_SHARED_JVM}): their results, or for one that
+     * failed a {@link StackRun#FAILED_PREFIX} line, as text nodes "FAILED stack TRANSPORT reason".
+     */
+    static List<JsonNode> runShared(String pairs, BenchSettings settings, Target target, Optional<Path> hostsFile,
+            String name) throws IOException, InterruptedException {
+        return runAll(Stack.FLOOR, Transport.TLS, "", Map.of("BENCH_PAIRS", pairs), settings, target, hostsFile, name);
+    }
+
+    private static List<JsonNode> runAll(Stack stack, Transport transport, String clientId, Map<String, String> extra,
+            BenchSettings settings, Target target, Optional<Path> hostsFile, String name)
+            throws IOException, InterruptedException {
         Path logs = Files.createDirectories(settings.outputDir().resolve("logs"));
         Path out = logs.resolve(name + ".out");
         Path err = logs.resolve(name + ".err");
@@ -44,6 +59,7 @@ final class StackProcess {
         variables.put("BENCH_STACK", stack.id());
         variables.put("BENCH_TRANSPORT", transport.name());
         variables.put("BENCH_CLIENT_ID", clientId);
+        variables.putAll(extra);
         ProcessBuilder builder = stack.script().isPresent()
                 // The harness' way to run a script: the interpreter, and a resolver that reads the same hosts file.
                 ? stack.script().get().processBuilder(variables, hostsFile)
@@ -59,10 +75,16 @@ final class StackProcess {
             process.destroyForcibly();
             throw new IOException("no result within " + timeoutMinutes(settings) + " minutes (see " + err + ")");
         }
+        List<JsonNode> results = new ArrayList<>();
         for (String line : Files.readAllLines(out)) {
             if (line.startsWith(StackRun.RESULT_PREFIX)) {
-                return new ObjectMapper().readTree(line.substring(StackRun.RESULT_PREFIX.length()));
+                results.add(new ObjectMapper().readTree(line.substring(StackRun.RESULT_PREFIX.length())));
+            } else if (line.startsWith(StackRun.FAILED_PREFIX)) {
+                results.add(com.fasterxml.jackson.databind.node.TextNode.valueOf(line));
             }
+        }
+        if (!results.isEmpty()) {
+            return results;
         }
         String error = Files.readAllLines(err).stream().filter(line -> line.startsWith("ERROR: ")).findFirst()
                 .map(line -> line.substring("ERROR: ".length()))

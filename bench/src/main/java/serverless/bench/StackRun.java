@@ -18,6 +18,7 @@ import serverless.harness.LocalDeployment;
 public final class StackRun {
 
     static final String RESULT_PREFIX = "BENCH-RESULT ";
+    static final String FAILED_PREFIX = "BENCH-FAILED ";
 
     private StackRun() {
     }
@@ -26,12 +27,28 @@ public final class StackRun {
         LocalDeployment.quietLogging(); // the HiveMQ client and Netty log through SLF4J to logback here
         Map<String, String> env = System.getenv();
         try {
-            Stack stack = Stack.byId(env.get("BENCH_STACK")).orElseThrow();
-            Transport transport = Transport.valueOf(env.get("BENCH_TRANSPORT"));
             BenchSettings settings = BenchSettings.from(env, Path.of("."));
-            Map<String, Object> result = run(stack, transport, env.get("BENCH_CLIENT_ID"), settings);
-            System.out.println(RESULT_PREFIX + new ObjectMapper().writeValueAsString(result));
-            System.out.flush();
+            // One stack (BENCH_STACK, BENCH_TRANSPORT, BENCH_CLIENT_ID), or several one after the other
+            // (BENCH_SHARED_JVM: BENCH_PAIRS=stack:TRANSPORT:clientId,...), each reported on a line of its own.
+            String pairs = env.getOrDefault("BENCH_PAIRS",
+                    env.get("BENCH_STACK") + ":" + env.get("BENCH_TRANSPORT") + ":" + env.get("BENCH_CLIENT_ID"));
+            boolean shared = env.containsKey("BENCH_PAIRS");
+            for (String pair : pairs.split(",")) {
+                String[] parts = pair.split(":");
+                Stack stack = Stack.byId(parts[0]).orElseThrow();
+                Transport transport = Transport.valueOf(parts[1]);
+                try {
+                    Map<String, Object> result = run(stack, transport, parts[2], settings);
+                    System.out.println(RESULT_PREFIX + new ObjectMapper().writeValueAsString(result));
+                } catch (Exception e) {
+                    if (!shared) {
+                        throw e;
+                    }
+                    // The others still run; the bench reports this one as failed.
+                    System.out.println(FAILED_PREFIX + stack.id() + " " + transport + " " + Failure.describe(e));
+                }
+                System.out.flush();
+            }
             System.exit(0); // some stacks leave non-daemon threads behind
         } catch (Exception e) {
             System.err.println("ERROR: " + Failure.describe(e));
