@@ -1,0 +1,224 @@
+package serverless.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import serverless.harness.LocalDeployment;
+
+/**
+ * The benchmark: {@code java -jar bench/target/bench.jar}. Starts the local Serverless-like broker (or takes the
+ * deployment from MQTT_* variables), measures every stack over every transport it has, each in a JVM of its own,
+ * in rounds whose order rotates, and writes the table, CSV, JSON and chart. See README.md for the settings.
+ */
+public final class Bench {
+
+    static final String LOCAL_BROKER = "Broker: local, the harness' EmbeddedBroker (HiveMQ CE 2025.5 behind its SNI"
+            + " front, in the bench's JVM, on Netty 4.2); TLS 1.3; Serverless' quotas on, the publish rate lifted for the"
+            + " bench's clients; as ";
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) {
+        LocalDeployment.quietLogging();
+        System.setProperty("java.awt.headless", "true");
+        BenchSettings settings;
+        try {
+            settings = BenchSettings.fromEnvironment(defaultOutputDir());
+        } catch (SettingsException e) {
+            System.err.println("ERROR: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            Results results = run(settings, System.out);
+            // Every figure was written; a stack that failed makes the run fail, so a script notices.
+            System.exit(results.stacks().stream().allMatch(figures -> figures.failures().isEmpty()) ? 0 : 1);
+        } catch (Exception e) {
+            System.err.println("ERROR: " + Failure.describe(e));
+            System.exit(1);
+        }
+    }
+
+    /** Runs the benchmark and writes its files into the output folder; also what the smoke test calls. */
+    static Results run(BenchSettings settings, PrintStream out) throws Exception {
+        LocalDeployment.quietLogging(); // before the broker logs anything (in the smoke test, this is the first call)
+        Files.createDirectories(settings.outputDir());
+        // Where the harness finds the Node.js and Python scripts (bench/node, bench/python): this checkout.
+        if (System.getProperty("examples.root") == null) {
+            System.setProperty("examples.root", defaultOutputDir().getParent().toAbsolutePath().getParent().toString());
+        }
+        out.println(Machine.describe());
+        if (settings.remote().isPresent()) {
+            return measure(settings, settings.remote().get(), Optional.empty(), "Broker: " + settings.remote().get().host()
+                    + " (MQTT_HOST; TLS " + settings.remote().get().tlsPort() + ", WSS " + settings.remote().get().wssPort()
+                    + settings.remote().get().wsPath() + ")", null, out);
+        }
+        out.println("Starting the local broker...");
+        try (LocalDeployment deployment = LocalDeployment.start(LocalDeployment.DEFAULT_HOST);
+                Interruption interruption = new Interruption(deployment)) {
+            Map<String, String> variables = deployment.variables();
+            Target target = new Target(deployment.host(), Integer.parseInt(variables.get("MQTT_PORT")),
+                    Integer.parseInt(variables.get("MQTT_WS_PORT")), variables.get("MQTT_WS_PATH"),
+                    variables.get("MQTT_USERNAME"), variables.get("MQTT_PASSWORD"),
+                    Optional.of(Path.of(variables.get("MQTT_CA_FILE"))));
+            return measure(settings, target, Optional.of(deployment.hostsFile()), LOCAL_BROKER + target.host(), deployment,
+                    out);
+        }
+    }
+
+    private static Results measure(BenchSettings settings, Target target, Optional<Path> hostsFile, String broker,
+            LocalDeployment deployment, PrintStream out) throws Exception {
+        out.println(broker);
+        out.println("Settings: " + settings.describe());
+        List<StackFigures> all = new ArrayList<>();
+        for (Stack stack : settings.stacks()) {
+            for (Transport transport : stack.transports()) {
+                all.add(new StackFigures(stack, transport));
+            }
+        }
+        // One client id per stack and transport (short: 23 characters is MQTT 3.1.1's limit on some brokers).
+        Map<StackFigures, String> clientIds = new HashMap<>();
+        all.forEach(figures -> clientIds.put(figures, "bench-" + UUID.randomUUID().toString().substring(0, 8)));
+        if (deployment != null) {
+            // The local broker keeps Serverless' 10 publishes a second per client; the bench measures the stacks,
+            // not the quota, so it lifts it for its own clients (and only for them).
+            deployment.broker().liftPublishRate(clientIds.values());
+        }
+        for (int round = 1; round <= settings.rounds(); round++) {
+            // Interleaved: each round starts one stack later, so a drift of the machine's speed (another load,
+            // the broker's JIT warming up) is spread over every stack instead of favouring the ones that come last.
+            List<StackFigures> order = new ArrayList<>(all);
+            Collections.rotate(order, -(round - 1));
+            if (settings.sharedJvm()) {
+                List<StackFigures> javaStacks = order.stream().filter(figures -> figures.stack.script().isEmpty()).toList();
+                measureShared(javaStacks, round, settings, target, hostsFile, clientIds, out);
+                order.removeAll(javaStacks);
+            }
+            for (StackFigures figures : order) {
+                if (figures.notRunReason() != null) {
+                    continue;
+                }
+                Optional<String> unavailable = figures.stack.script().flatMap(script -> script.unavailableReason());
+                if (unavailable.isPresent()) {
+                    figures.notRun(unavailable.get());
+                    out.printf("round %d/%d  %-22s not run: %s%n", round, settings.rounds(), figures.name(),
+                            unavailable.get());
+                    continue;
+                }
+                String name = figures.stack.id() + "-" + figures.transport.name().toLowerCase() + "-round" + round;
+                long start = System.nanoTime();
+                try {
+                    JsonNode result = StackProcess.run(figures.stack, figures.transport, clientIds.get(figures),
+                            settings, target, hostsFile, name);
+                    record(figures, result, round, settings, (System.nanoTime() - start) / 1e9, out);
+                } catch (Exception e) {
+                    failed(figures, round, settings, Failure.describe(e), out);
+                }
+            }
+        }
+        Results results = new Results(LocalDate.now().toString(), Machine.describe(), broker,
+                "Settings: " + settings.describe(), settings.messages(), all);
+        write(results, settings.outputDir(), out);
+        return results;
+    }
+
+    /** BENCH_SHARED_JVM: every Java stack of the round in one JVM, one after the other (the smoke test's way). */
+    private static void measureShared(List<StackFigures> javaStacks, int round, BenchSettings settings, Target target,
+            Optional<Path> hostsFile, Map<StackFigures, String> clientIds, PrintStream out) {
+        String pairs = javaStacks.stream().map(figures -> figures.stack.id() + ":" + figures.transport + ":"
+                + clientIds.get(figures)).collect(Collectors.joining(","));
+        long start = System.nanoTime();
+        try {
+            List<JsonNode> results = StackProcess.runShared(pairs, settings, target, hostsFile, "java-round" + round);
+            for (StackFigures figures : javaStacks) {
+                Optional<JsonNode> result = results.stream().filter(node -> node.isObject()
+                        && node.get("stack").asText().equals(figures.stack.id())
+                        && node.get("transport").asText().equals(figures.transport.name())).findFirst();
+                Optional<String> failure = results.stream().filter(JsonNode::isTextual).map(JsonNode::asText)
+                        .filter(line -> line.startsWith(StackRun.FAILED_PREFIX + figures.stack.id() + " "
+                                + figures.transport + " ")).findFirst();
+                if (result.isPresent()) {
+                    record(figures, result.get(), round, settings, (System.nanoTime() - start) / 1e9, out);
+                } else {
+                    failed(figures, round, settings, failure.orElse("no result"), out);
+                }
+            }
+        } catch (Exception e) {
+            javaStacks.forEach(figures -> failed(figures, round, settings, Failure.describe(e), out));
+        }
+    }
+
+    private static void record(StackFigures figures, JsonNode result, int round, BenchSettings settings, double seconds,
+            PrintStream out) {
+        figures.add(result);
+        out.printf("round %d/%d  %-22s QoS 0 %9s/s  QoS 1 %9s/s  latency p99 %s ms  (%.1f s)%n", round,
+                settings.rounds(), figures.name(), Report.number(result.get("qos0PerSecond").asDouble()),
+                Report.number(result.get("qos1PerSecond").asDouble()),
+                Report.number(StackFigures.latencyOf(result).getValueAtPercentile(99) / 1000.0), seconds);
+    }
+
+    private static void failed(StackFigures figures, int round, BenchSettings settings, String reason, PrintStream out) {
+        figures.failed("round " + round + ": " + reason);
+        out.printf("round %d/%d  %-22s FAILED: %s%n", round, settings.rounds(), figures.name(), reason);
+    }
+
+    /** The table on the console, and the CSV, JSON and chart in {@code outputDir}. */
+    static void write(Results results, Path outputDir, PrintStream out) throws java.io.IOException {
+        Report.print(results, out);
+        Path csv = outputDir.resolve("bench-results.csv");
+        Path json = outputDir.resolve("bench-results.json");
+        Path chart = outputDir.resolve("bench-chart.png");
+        Report.writeCsv(results, csv);
+        Report.writeJson(results, json);
+        Chart.writePng(results, chart);
+        out.println();
+        out.println("Wrote " + csv + ", " + json + " and " + chart);
+    }
+
+    /**
+     * Ctrl-C in the middle of a run: end the stack's process that is running, stop the broker, delete its folder
+     * (a finally block does not run then; a shutdown hook does). Removed again when the run ends normally.
+     */
+    private static final class Interruption implements AutoCloseable {
+        private final Thread hook;
+
+        Interruption(LocalDeployment deployment) {
+            this.hook = new Thread(() -> {
+                StackProcess.stopRunning();
+                deployment.close();
+            }, "bench-interrupted");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        @Override
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+    }
+
+    /** The folder bench.jar is in (bench/target), wherever it is run from; in the tests, target too. */
+    private static Path defaultOutputDir() {
+        try {
+            Path location = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return location.getParent();
+        } catch (URISyntaxException | RuntimeException e) {
+            return Path.of("bench", "target");
+        }
+    }
+}
