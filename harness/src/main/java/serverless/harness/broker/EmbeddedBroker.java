@@ -232,9 +232,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the broker is closed");
         }
-        // New connections are refused until HiveMQ is up again: one let through to a HiveMQ that is stopping or
-        // still starting could hang in its handshake until the client's own timeout (seen on one CPU: a client's
-        // next attempt came 10 s and more after the restart) instead of failing at once and being retried.
+        // New connections are refused until HiveMQ is up again, as a restarting deployment refuses them: one let
+        // through to a HiveMQ that is stopping or still starting could hang in its handshake until the client's own
+        // timeout instead of failing at once and being retried.
         serverlessPorts.refuseNewConnections(true);
         tls12Ports.refuseNewConnections(true);
         serverlessPorts.dropConnections();
