@@ -6,6 +6,8 @@ import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientTransportConfig;
 import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
 import com.hivemq.client.mqtt.MqttWebSocketConfig;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 
 /** The HiveMQ client's transport, as hivemq-example and websocket-example set it up, for both protocol versions. */
 final class HiveMqTransport {
@@ -33,5 +35,14 @@ final class HiveMqTransport {
             builder.webSocketConfig(MqttWebSocketConfig.builder().serverPath(target.wsPath().substring(1)).build());
         }
         return builder.build();
+    }
+
+    /** For both protocol versions: a connection lost other than by our own disconnect fails the measurement. */
+    static MqttClientDisconnectedListener failOnDrop(Deliveries deliveries) {
+        return context -> {
+            if (context.getSource() != MqttDisconnectSource.USER) {
+                deliveries.failed(context.getCause());
+            }
+        };
     }
 }

@@ -5,7 +5,6 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 
 import com.hivemq.client.mqtt.MqttClientTransportConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 
@@ -29,11 +28,7 @@ final class HiveMqV3Client implements BenchClient {
                     .username(target.username())
                     .password(target.password().getBytes(UTF_8))
                     .applySimpleAuth()
-                .addDisconnectedListener(context -> {
-                    if (context.getSource() != MqttDisconnectSource.USER) {
-                        deliveries.failed(context.getCause());
-                    }
-                })
+                .addDisconnectedListener(HiveMqTransport.failOnDrop(deliveries))
                 .buildAsync();
         client.connectWith().cleanSession(true).send().get(HiveMqTransport.TIMEOUT_SECONDS, SECONDS);
         return new BenchConnection() {

@@ -32,11 +32,7 @@ final class HiveMqV5Client implements BenchClient {
                     .username(target.username())
                     .password(target.password().getBytes(UTF_8))
                     .applySimpleAuth()
-                .addDisconnectedListener(context -> {
-                    if (context.getSource() != com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource.USER) {
-                        deliveries.failed(context.getCause());
-                    }
-                })
+                .addDisconnectedListener(HiveMqTransport.failOnDrop(deliveries))
                 .buildAsync();
         client.connectWith().cleanStart(true).send().get(HiveMqTransport.TIMEOUT_SECONDS, SECONDS);
         return new BenchConnection() {
