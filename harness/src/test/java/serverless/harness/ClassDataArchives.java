@@ -60,10 +60,12 @@ final class ClassDataArchives {
      * Spring Boot example's settings error took 2.6 CPU-s with an archive of what could be, 1.6 extracted.
      */
     static JavaProgram launchOf(JavaProgram program) {
-        return program.launch() == JavaProgram.Launch.EXECUTABLE_JAR && program.isSpringBootJar()
-                ? program.withLaunch(JavaProgram.Launch.SPRING_BOOT_EXTRACTED)
-                : program;
+        // Decided once per program (it reads the jar's manifest), not at each of its runs.
+        return LAUNCHES.computeIfAbsent(program, key -> key.launch() == JavaProgram.Launch.EXECUTABLE_JAR
+                && key.isSpringBootJar() ? key.withLaunch(JavaProgram.Launch.SPRING_BOOT_EXTRACTED) : key);
     }
+
+    private static final Map<JavaProgram, JavaProgram> LAUNCHES = new ConcurrentHashMap<>();
 
     /** Starts making every program's archive in the background, a few at a time, each by the run given for it. */
     void prepare(Collection<ExampleRun> trainingRuns) {
