@@ -151,6 +151,9 @@ def _publish_rate(env: Mapping[str, str]) -> int:
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 _DOMAIN = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?")
 _PORT = re.compile(r"[0-9]{1,5}")
+# An IPv6 address, bare or in brackets ("2001:db8::1", "[::1]"): no host name has two colons, and Serverless is
+# never reached by address, only by its domain name.
+_IPV6_ADDRESS = re.compile(r"\[?[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[^\]]*)?\]?")
 
 
 def domain_only(value: str) -> str:
@@ -159,6 +162,10 @@ def domain_only(value: str) -> str:
         raise SettingsError("MQTT_HOST contains a space: it takes the deployment's domain name alone"
                             " (no scheme, port or path), e.g. xxxxxxxx.ala.us-east-1.emqxsl.com; copy it again"
                             " from the console, without spaces")
+    if _IPV6_ADDRESS.fullmatch(value):
+        raise SettingsError("MQTT_HOST is an IPv6 address: Serverless is reached by the deployment's domain name,"
+                            " which the client sends as SNI and checks against the certificate; set MQTT_HOST to"
+                            " the address the console shows, e.g. xxxxxxxx.ala.us-east-1.emqxsl.com")
     scheme_match = _SCHEME.match(value)
     scheme = scheme_match.group(1).lower() if scheme_match else None
     rest = value[scheme_match.end():] if scheme_match else value
@@ -179,7 +186,7 @@ def _port_colon(host_and_port: str) -> int:
     if host_and_port.startswith("["):
         return host_and_port.find(":", max(host_and_port.find("]"), 0))
     colon = host_and_port.find(":")
-    return colon if colon == host_and_port.rfind(":") else -1  # a bare IPv6 address has several
+    return colon if colon == host_and_port.rfind(":") else -1  # a bare IPv6 address has several (refused before)
 
 
 def _describe_paste(scheme: Optional[str], user_info: bool, host: str, port: Optional[str], path: bool) -> str:

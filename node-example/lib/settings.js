@@ -146,6 +146,9 @@ function rate(env) {
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 const DOMAIN = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/;
 const PORT = /^[0-9]{1,5}$/;
+// An IPv6 address, bare or in brackets ("2001:db8::1", "[::1]"): no host name has two colons, and Serverless
+// is never reached by address, only by its domain name.
+const IPV6_ADDRESS = /^\[?[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[^\]]*)?\]?$/;
 
 /** MQTT_HOST as given when it is a name alone; otherwise a SettingsError saying what to set. */
 function domainOnly(value) {
@@ -153,6 +156,11 @@ function domainOnly(value) {
     throw new SettingsError("MQTT_HOST contains a space: it takes the deployment's domain name alone"
       + ' (no scheme, port or path), e.g. xxxxxxxx.ala.us-east-1.emqxsl.com; copy it again from the'
       + ' console, without spaces');
+  }
+  if (IPV6_ADDRESS.test(value)) {
+    throw new SettingsError("MQTT_HOST is an IPv6 address: Serverless is reached by the deployment's domain name,"
+      + ' which the client sends as SNI and checks against the certificate; set MQTT_HOST to the address the'
+      + ' console shows, e.g. xxxxxxxx.ala.us-east-1.emqxsl.com');
   }
   const schemeMatch = SCHEME.exec(value);
   const scheme = schemeMatch ? schemeMatch[1].toLowerCase() : undefined;
@@ -176,7 +184,7 @@ function portColon(hostAndPort) {
     return hostAndPort.indexOf(':', Math.max(hostAndPort.indexOf(']'), 0));
   }
   const colon = hostAndPort.indexOf(':');
-  return colon === hostAndPort.lastIndexOf(':') ? colon : -1; // a bare IPv6 address has several
+  return colon === hostAndPort.lastIndexOf(':') ? colon : -1; // a bare IPv6 address has several (refused before)
 }
 
 function describePaste(scheme, userInfo, host, port, path) {

@@ -58,9 +58,12 @@ test('a URL pasted into MQTT_HOST says which MQTT_HOST and MQTT_PORT to set, wit
   assert.match(refusal({ MQTT_HOST: 'abc .emqxsl.com' }), /^MQTT_HOST contains a space/);
 });
 
-test('an IPv6 address alone is left to the IP-address advice; with a port it is a paste', () => {
-  assert.equal(fromEnvironment({ ...REQUIRED, MQTT_HOST: '2001:db8::1' }, 'node').host, '2001:db8::1');
+test('an IPv6 address, bare or in brackets, is refused; with a port it is a paste', () => {
+  assert.match(refusal({ MQTT_HOST: '2001:db8::1' }), /^MQTT_HOST is an IPv6 address: .*domain name/);
+  assert.match(refusal({ MQTT_HOST: '[::1]' }), /^MQTT_HOST is an IPv6 address/);
+  assert.match(refusal({ MQTT_HOST: 'fe80::1%eth0' }), /^MQTT_HOST is an IPv6 address/);
   assert.match(refusal({ MQTT_HOST: '[::1]:8883' }), /a port \(8883\)/);
+  assert.equal(fromEnvironment({ ...REQUIRED, MQTT_HOST: 'cafe.emqxsl.com' }, 'node').host, 'cafe.emqxsl.com');
 });
 
 test('MQTT_TOPIC: a wildcard, U+0000 or more than 65535 bytes', () => {

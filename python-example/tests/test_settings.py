@@ -54,9 +54,12 @@ class SettingsTest(unittest.TestCase):
                       self.refusal(MQTT_HOST="wss://abc.emqxsl.com:8084/mqtt"))
         self.assertTrue(self.refusal(MQTT_HOST="abc .emqxsl.com").startswith("MQTT_HOST contains a space"))
 
-    def test_ipv6(self):
-        self.assertEqual("2001:db8::1", settings(MQTT_HOST="2001:db8::1").host)
+    def test_ipv6_address_is_refused(self):
+        self.assertRegex(self.refusal(MQTT_HOST="2001:db8::1"), r"^MQTT_HOST is an IPv6 address: .*domain name")
+        self.assertTrue(self.refusal(MQTT_HOST="[::1]").startswith("MQTT_HOST is an IPv6 address"))
+        self.assertTrue(self.refusal(MQTT_HOST="fe80::1%eth0").startswith("MQTT_HOST is an IPv6 address"))
         self.assertIn("a port (8883)", self.refusal(MQTT_HOST="[::1]:8883"))
+        self.assertEqual("cafe.emqxsl.com", settings(MQTT_HOST="cafe.emqxsl.com").host)
 
     def test_topic(self):
         self.assertTrue(self.refusal(MQTT_TOPIC="a/+/b").startswith("MQTT_TOPIC contains the wildcard '+'"))

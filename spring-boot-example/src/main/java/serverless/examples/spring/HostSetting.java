@@ -24,6 +24,12 @@ final class HostSetting {
     /** A host name or IPv4 address, worth suggesting as MQTT_HOST. */
     private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.?");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+    /**
+     * An IPv6 address, bare or in brackets ("2001:db8::1", "[::1]"): no host name has two colons. Some clients
+     * cannot even put one in their URL, and Serverless is never reached by address, only by its domain name.
+     */
+    private static final Pattern IPV6_ADDRESS =
+            Pattern.compile("\\[?[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[^\\]]*)?]?");
     private static final Set<String> WEBSOCKET_SCHEMES = Set.of("ws", "wss");
     private static final Set<String> PLAINTEXT_SCHEMES = Set.of("tcp", "mqtt");
 
@@ -36,6 +42,11 @@ final class HostSetting {
             return Optional.of("MQTT_HOST contains a space: it takes the deployment's domain name alone"
                     + " (no scheme, port or path), e.g. xxxxxxxx.ala.us-east-1.emqxsl.com; copy it again from the"
                     + " console, without spaces");
+        }
+        if (IPV6_ADDRESS.matcher(value).matches()) {
+            return Optional.of("MQTT_HOST is an IPv6 address: Serverless is reached by the deployment's"
+                    + " domain name, which the client sends as SNI and checks against the certificate; set MQTT_HOST"
+                    + " to the address the console shows, e.g. xxxxxxxx.ala.us-east-1.emqxsl.com");
         }
         Matcher schemeMatch = SCHEME.matcher(value);
         String scheme = schemeMatch.lookingAt() ? schemeMatch.group(1).toLowerCase(Locale.ROOT) : null;
@@ -55,7 +66,7 @@ final class HostSetting {
 
     /**
      * Where "host:port" splits: the last colon after a bracketed IPv6 address ("[::1]:8883"), or the only colon.
-     * A bare IPv6 address ("2001:db8::1") has several and no port; it is left to the IP-address advice.
+     * A bare IPv6 address ("2001:db8::1") has several and no port (and is refused before this).
      */
     private static int portColon(String hostAndPort) {
         if (hostAndPort.startsWith("[")) {

@@ -35,6 +35,12 @@ record ExampleSettings(
     static final int DEFAULT_PUBLISH_RATE = 10;
     /** Whole numbers only: "+5", "-0", "1.5" and "10/s" are refused rather than guessed at. */
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]+");
+    /**
+     * An IPv6 address, bare or in brackets ("2001:db8::1", "[::1]"): no host name has two colons. Paho cannot put
+     * one in its wss:// URL, and Serverless is never reached by address, only by its domain name.
+     */
+    private static final Pattern IPV6_ADDRESS =
+            Pattern.compile("\\[?[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[^\\]]*)?]?");
 
     /**
      * Reads the settings; a missing or malformed variable ends in a {@link SettingsException} naming it.
@@ -48,6 +54,11 @@ record ExampleSettings(
     static ExampleSettings from(Map<String, String> env, String clientIdPrefix) {
         String host = required(env, "MQTT_HOST",
                 "your deployment's address from the console, e.g. xxxxxxxx.ala.us-east-1.emqxsl.com");
+        if (IPV6_ADDRESS.matcher(host).matches()) {
+            throw new SettingsException("MQTT_HOST is an IPv6 address: Serverless is reached by the deployment's"
+                    + " domain name, which the client sends as SNI and checks against the certificate; set MQTT_HOST"
+                    + " to the address the console shows, e.g. xxxxxxxx.ala.us-east-1.emqxsl.com");
+        }
         // A pasted URL (mqtts://HOST:8883, wss://HOST:8084/mqtt) or HOST:PORT: say now what to set instead.
         PastedHost.parse(host).ifPresent(pasted -> {
             throw new SettingsException(pasted.problem());

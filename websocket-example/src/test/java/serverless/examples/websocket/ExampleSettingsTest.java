@@ -23,6 +23,20 @@ class ExampleSettingsTest {
         return env;
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"2001:db8::1", "[2001:db8::1]", "::1", "fe80::1%eth0", "::ffff:192.0.2.1"})
+    void anIpv6AddressIsRefusedBeforeConnecting(String value) {
+        SettingsException error = assertThrows(SettingsException.class,
+                () -> ExampleSettings.from(required("MQTT_HOST", value), "paho-ws"));
+        assertTrue(error.getMessage().startsWith("MQTT_HOST is an IPv6 address: Serverless is reached by the"
+                + " deployment's domain name"), error.getMessage());
+    }
+
+    @Test
+    void aDomainNameWithHexLettersIsKept() {
+        assertEquals("cafe.emqxsl.com", ExampleSettings.from(required("MQTT_HOST", "cafe.emqxsl.com"), "paho-ws").host());
+    }
+
     @Test
     void thePublishRateIsTenPerSecondWhenNotSet() {
         assertEquals(10, ExampleSettings.from(required(), "paho-ws").publishRate());
