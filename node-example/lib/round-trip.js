@@ -18,12 +18,14 @@ class Stalled extends Error {
 }
 
 /**
- * How many messages may be unfinished at once: `window`, and with pacing no more than one second's worth. After a
- * reconnect the client sends every message the broker had not acknowledged, and those it kept meanwhile, at once;
- * a burst larger than the broker takes from one client (Serverless: 10 a second) would be dropped.
+ * How many messages may be unfinished at once: `window`, and with pacing one less than a second's worth. After a
+ * reconnect the client sends again, at once, every message the broker had not acknowledged and those it kept
+ * meanwhile, and the next new message goes right after them: that burst, the window and one more, must fit in what
+ * the broker takes from one client at a time (Serverless: a bucket of 10, refilled at 10 a second), or its last
+ * message is dropped unnoticed (MQTT 3.1.1). A window of 10 lost a message at every reconnect (RestartIT).
  */
 function windowFor(window, publishRate) {
-  return publishRate === 0 ? window : Math.min(window, publishRate);
+  return publishRate === 0 ? window : Math.min(window, Math.max(1, publishRate - 1));
 }
 
 class RoundTrip {

@@ -1,6 +1,7 @@
 package serverless.harness;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
@@ -103,9 +104,12 @@ public final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
         return broker.quotaRefusals();
     }
 
-    /** Holds back every PUBLISH of these clients after their first {@code passed}, until {@link #restart()}. */
-    void holdPublishes(Set<String> clientIds, int passed) {
-        broker.holdPublishes(clientIds, passed);
+    /**
+     * Holds back every PUBLISH of these clients after their first {@code passed}, until {@link #restart()}, letting
+     * one of each through every {@code trickle}.
+     */
+    void holdPublishes(Set<String> clientIds, int passed, Duration trickle) {
+        broker.holdPublishes(clientIds, passed, trickle);
     }
 
     /**

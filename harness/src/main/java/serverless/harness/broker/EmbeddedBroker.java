@@ -216,7 +216,12 @@ public final class EmbeddedBroker implements AutoCloseable {
      * middle of their run. Each PUBLISH is recorded in {@link #publishes()} as it arrives.
      */
     public void holdPublishes(Set<String> clientIds, int passed) {
-        hold.hold(clientIds, passed);
+        holdPublishes(clientIds, passed, PublishHold.TRICKLE);
+    }
+
+    /** {@link #holdPublishes(Set, int)}, letting one PUBLISH of each client through every {@code trickle}. */
+    public void holdPublishes(Set<String> clientIds, int passed, Duration trickle) {
+        hold.hold(clientIds, passed, trickle);
     }
 
     /** Lets every held PUBLISH through. */

@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  * while those clients are provably in the middle of their run, however slow the machine: a held PUBLISH
  * gets no PUBACK, so a client with a bounded window of messages in flight can neither finish nor run ahead.
  *
- * <p>It is a trickle, not a wall: every {@link #TRICKLE} one held PUBLISH of each client goes through, so
- * that each client still sees progress (the examples give up after 20 s without any) but needs many
- * minutes for a few thousand messages. HiveMQ hands one client's PUBLISHes to the interceptor in order, so
+ * <p>It is a trickle, not a wall: every {@link #TRICKLE} (or the interval a test gives) one held PUBLISH of
+ * each client goes through, so that each client still sees progress (the examples give up after 20 s
+ * without any) but needs many minutes for a few thousand messages. HiveMQ hands one client's PUBLISHes to the interceptor in order, so
  * a held one holds the later ones back too. {@link #release()} lets everything through. A hold never
  * outlives {@link #LIMIT}: past it, HiveMQ lets the PUBLISH through by itself.
  */
@@ -39,8 +39,11 @@ final class PublishHold {
     private int passedBeforeHold;
     private ScheduledExecutorService trickle;
 
-    /** From now on, hold every PUBLISH of these clients after the first {@code passed} of each. */
-    synchronized void hold(Set<String> clients, int passed) {
+    /**
+     * From now on, hold every PUBLISH of these clients after the first {@code passed} of each, letting one of each
+     * through every {@code trickle} (the interval of the first hold until {@link #release()}).
+     */
+    synchronized void hold(Set<String> clients, int passed, Duration trickleEvery) {
         clientIds.addAll(clients);
         passedBeforeHold = passed;
         if (trickle == null) {
@@ -49,7 +52,7 @@ final class PublishHold {
                 thread.setDaemon(true);
                 return thread;
             });
-            trickle.scheduleAtFixedRate(this::letOneOfEachThrough, TRICKLE.toMillis(), TRICKLE.toMillis(),
+            trickle.scheduleAtFixedRate(this::letOneOfEachThrough, trickleEvery.toMillis(), trickleEvery.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
     }
