@@ -2,6 +2,8 @@ package serverless.examples.paho;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -25,17 +27,34 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
  */
 final class ReconnectingCallback implements MqttCallback, AutoCloseable {
 
+    /**
+     * How long a reconnect attempt may wait for its CONNACK, as long as the first connect. Paho itself waits without
+     * end (eclipse-paho/paho.mqtt.java#511), so one attempt that a server accepted but never answered (one that is
+     * restarting may) would end the reconnects for good, and the run with them.
+     */
+    static final Duration CONNACK_BOUND = Duration.ofSeconds(10);
+
     private final MqttAsyncClient client;
     private final MqttConnectOptions options;
     private final String topic;
     private final RoundTrip roundTrip;
     private final Backoff backoff = new Backoff();
+    private final Duration connackBound;
+    /** Counts the reconnect attempts: only the latest one's outcome counts (see abandonIfUnanswered). */
+    private final AtomicInteger attempts = new AtomicInteger();
 
     ReconnectingCallback(MqttAsyncClient client, MqttConnectOptions options, String topic, RoundTrip roundTrip) {
+        this(client, options, topic, roundTrip, CONNACK_BOUND);
+    }
+
+    /** With another bound on a reconnect's CONNACK: for tests. */
+    ReconnectingCallback(MqttAsyncClient client, MqttConnectOptions options, String topic, RoundTrip roundTrip,
+            Duration connackBound) {
         this.client = client;
         this.options = options;
         this.topic = topic;
         this.roundTrip = roundTrip;
+        this.connackBound = connackBound;
     }
 
     @Override
@@ -56,21 +75,43 @@ final class ReconnectingCallback implements MqttCallback, AutoCloseable {
     }
 
     private void reconnect() {
+        int attempt = attempts.incrementAndGet();
         try {
-            client.connect(options, null, new IMqttActionListener() {
+            IMqttToken connecting = client.connect(options, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken connect) {
-                    reconnected(connect.getSessionPresent());
+                    if (attempt == attempts.get()) {
+                        reconnected(connect.getSessionPresent());
+                    }
                 }
 
                 @Override
                 public void onFailure(IMqttToken connect, Throwable cause) {
-                    backoff.schedule(ReconnectingCallback.this::reconnect);
+                    if (attempt == attempts.get()) {
+                        backoff.schedule(ReconnectingCallback.this::reconnect);
+                    }
                 }
             });
+            backoff.after(connackBound, () -> abandonIfUnanswered(connecting, attempt));
         } catch (MqttException notNow) {
             backoff.schedule(this::reconnect);
         }
+    }
+
+    /**
+     * Gives up an attempt still without its CONNACK: drops its connection (which Paho reports to no callback) and
+     * schedules the next attempt; should the old one's callback still come, it is no longer the latest and is ignored.
+     */
+    private void abandonIfUnanswered(IMqttToken connecting, int attempt) {
+        if (connecting.isComplete() || attempts.compareAndExchange(attempt, attempt + 1) != attempt) {
+            return;
+        }
+        try {
+            client.disconnectForcibly(0, 0, false); // no DISCONNECT packet: the server never answered the CONNECT
+        } catch (MqttException e) {
+            // nothing left to drop
+        }
+        backoff.schedule(this::reconnect);
     }
 
     private void reconnected(boolean sessionPresent) {

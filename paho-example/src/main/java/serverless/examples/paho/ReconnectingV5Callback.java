@@ -2,6 +2,8 @@ package serverless.examples.paho;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -27,12 +29,22 @@ final class ReconnectingV5Callback implements MqttCallback, AutoCloseable {
     private final String topic;
     private final RoundTrip roundTrip;
     private final Backoff backoff = new Backoff();
+    private final Duration connackBound;
+    /** Counts the reconnect attempts: only the latest one's outcome counts (see abandonIfUnanswered). */
+    private final AtomicInteger attempts = new AtomicInteger();
 
     ReconnectingV5Callback(MqttAsyncClient client, MqttConnectionOptions options, String topic, RoundTrip roundTrip) {
+        this(client, options, topic, roundTrip, ReconnectingCallback.CONNACK_BOUND);
+    }
+
+    /** With another bound on a reconnect's CONNACK: for tests. */
+    ReconnectingV5Callback(MqttAsyncClient client, MqttConnectionOptions options, String topic, RoundTrip roundTrip,
+            Duration connackBound) {
         this.client = client;
         this.options = options;
         this.topic = topic;
         this.roundTrip = roundTrip;
+        this.connackBound = connackBound;
     }
 
     @Override
@@ -69,21 +81,41 @@ final class ReconnectingV5Callback implements MqttCallback, AutoCloseable {
 
     private void reconnect() {
         restoreTopicNames();
+        int attempt = attempts.incrementAndGet();
         try {
-            client.connect(options, null, new MqttActionListener() {
+            IMqttToken connecting = client.connect(options, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken connect) {
-                    reconnected(connect.getSessionPresent());
+                    if (attempt == attempts.get()) {
+                        reconnected(connect.getSessionPresent());
+                    }
                 }
 
                 @Override
                 public void onFailure(IMqttToken connect, Throwable cause) {
-                    backoff.schedule(ReconnectingV5Callback.this::reconnect);
+                    if (attempt == attempts.get()) {
+                        backoff.schedule(ReconnectingV5Callback.this::reconnect);
+                    }
                 }
             });
+            // Paho waits for the CONNACK without end (eclipse-paho/paho.mqtt.java#511): see ReconnectingCallback.
+            backoff.after(connackBound, () -> abandonIfUnanswered(connecting, attempt));
         } catch (MqttException notNow) {
             backoff.schedule(this::reconnect);
         }
+    }
+
+    /** Gives up an attempt still without its CONNACK, as {@link ReconnectingCallback} does. */
+    private void abandonIfUnanswered(IMqttToken connecting, int attempt) {
+        if (connecting.isComplete() || attempts.compareAndExchange(attempt, attempt + 1) != attempt) {
+            return;
+        }
+        try {
+            client.disconnectForcibly(0, 0, false); // no DISCONNECT packet: the server never answered the CONNECT
+        } catch (MqttException e) {
+            // nothing left to drop
+        }
+        backoff.schedule(this::reconnect);
     }
 
     private void reconnected(boolean sessionPresent) {
