@@ -33,6 +33,13 @@ final class Backoff implements AutoCloseable {
         next = next.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : next.multipliedBy(2);
     }
 
+    /** Runs {@code task} once after {@code delay} on the same timer, without touching the back-off. */
+    synchronized void after(Duration delay, Runnable task) {
+        if (!timer.isShutdown()) {
+            timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** Connected again: the next drop starts over at 1 s. */
     synchronized void reset() {
         next = FIRST_DELAY;

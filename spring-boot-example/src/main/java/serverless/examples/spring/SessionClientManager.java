@@ -2,6 +2,8 @@ package serverless.examples.spring;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.mqttv5.client.IMqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -43,6 +45,8 @@ final class SessionClientManager extends Mqttv5ClientManager implements Applicat
     private final MqttSettings settings;
     private final RoundTrip roundTrip;
     private final Backoff backoff = new Backoff();
+    /** Counts the reconnect attempts: only the latest one's outcome counts (see abandonIfUnanswered). */
+    private final AtomicInteger attempts = new AtomicInteger();
     private volatile Throwable firstConnectFailure;
     /** Connected, as far as the application is concerned: false from a drop until the reconnect's CONNACK. */
     private volatile boolean connected;
@@ -120,18 +124,26 @@ final class SessionClientManager extends Mqttv5ClientManager implements Applicat
             return; // stopped meanwhile
         }
         restoreTopicNames(client);
+        int attempt = attempts.incrementAndGet();
         try {
-            client.connect(getConnectionInfo(), null, new MqttActionListener() {
+            IMqttToken connecting = client.connect(getConnectionInfo(), null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken connect) {
-                    reconnected(connect.getSessionPresent());
+                    if (attempt == attempts.get()) {
+                        reconnected(connect.getSessionPresent());
+                    }
                 }
 
                 @Override
                 public void onFailure(IMqttToken connect, Throwable cause) {
-                    backoff.schedule(SessionClientManager.this::reconnect);
+                    if (attempt == attempts.get()) {
+                        backoff.schedule(SessionClientManager.this::reconnect);
+                    }
                 }
             });
+            // Paho waits for the CONNACK without end (eclipse-paho/paho.mqtt.java#511): one attempt that a server
+            // accepted and never answered (one that is restarting may) would end the reconnects for good.
+            backoff.after(Duration.ofMillis(TIMEOUT_MILLIS), () -> abandonIfUnanswered(client, connecting, attempt));
         } catch (MqttException e) {
             if (e.getReasonCode() == MqttClientException.REASON_CODE_CLIENT_CONNECTED) {
                 // The outbound handler connects a disconnected client itself when it is given a message at that
@@ -142,6 +154,22 @@ final class SessionClientManager extends Mqttv5ClientManager implements Applicat
                 backoff.schedule(this::reconnect);
             }
         }
+    }
+
+    /**
+     * Gives up an attempt still without its CONNACK: drops its connection (which Paho reports to no callback) and
+     * schedules the next attempt; should the old one's callback still come, it is no longer the latest and is ignored.
+     */
+    private void abandonIfUnanswered(IMqttAsyncClient client, IMqttToken connecting, int attempt) {
+        if (connecting.isComplete() || attempts.compareAndExchange(attempt, attempt + 1) != attempt) {
+            return;
+        }
+        try {
+            client.disconnectForcibly(0, 0, false); // no DISCONNECT packet: the server never answered the CONNECT
+        } catch (MqttException e) {
+            // nothing left to drop
+        }
+        backoff.schedule(this::reconnect);
     }
 
     private void reconnected(boolean sessionPresent) {
