@@ -93,7 +93,7 @@ async function run(settings) {
     //    at most MQTT_PUBLISH_RATE messages per second: over 10 per second, Serverless drops an MQTT 3.1.1
     //    client's messages without a word (the PUBACK looks normal), so the pace is kept here.
     const pace = new PublishPace(settings.publishRate);
-    // Paced, fewer unfinished than a second's worth: a reconnect resends them all at once, then the next.
+    // Paced, half a second's worth unfinished at most: a reconnect resends them all at once, then the next.
     const window = windowFor(WINDOW, settings.publishRate);
     for (let i = 1; i <= settings.messages; i++) {
       await roundTrip.awaitRoom(window);

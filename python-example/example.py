@@ -91,7 +91,7 @@ def run(settings: Settings) -> None:
         #    most MQTT_PUBLISH_RATE messages per second: over 10 per second, Serverless drops an MQTT 3.1.1
         #    client's messages without a word (the PUBACK looks normal), so the pace is kept here.
         pace = PublishPace(settings.publish_rate)
-        # Paced, fewer unfinished than a second's worth: a reconnect resends them all at once, then the next.
+        # Paced, half a second's worth unfinished at most: a reconnect resends them all at once, then the next.
         window = window_for(WINDOW, settings.publish_rate)
         for i in range(1, settings.messages + 1):
             round_trip.await_room(window)

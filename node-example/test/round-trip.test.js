@@ -31,7 +31,7 @@ test('the window: room again once a message is both acknowledged and back', asyn
 });
 
 test('paced, the window is at most one second of messages', () => {
-  assert.equal(windowFor(100, 10), 9); // the resent window and the next message: 10, the bucket
+  assert.equal(windowFor(100, 10), 5); // the resent window and the next one leave 4 of the bucket of 10
   assert.equal(windowFor(100, 0), 100);
   assert.equal(windowFor(100, 1000), 100);
 });

@@ -40,7 +40,7 @@ class RoundTripTest(unittest.TestCase):
         waiter.join()
 
     def test_paced_the_window_is_one_second_of_messages(self):
-        self.assertEqual(9, window_for(100, 10))  # the resent window and the next message: 10, the bucket
+        self.assertEqual(5, window_for(100, 10))  # the resent window and the next one leave 4 of the bucket of 10
         self.assertEqual(100, window_for(100, 0))
         self.assertEqual(100, window_for(100, 1000))
 

@@ -84,6 +84,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Appended to at every PUBLISH: a copy-on-write list would copy all of them each time (the bench sends 100,000s). */
     private final Queue<PublishRecord> publishes = new ConcurrentLinkedQueue<>();
     private final List<HandshakeRefusal> refusals = new CopyOnWriteArrayList<>();
+    private final List<String> unansweredClientIds = new CopyOnWriteArrayList<>();
     private EmbeddedHiveMQ hivemq;
     private Duration startupTime;
     private boolean closed;
@@ -194,6 +195,34 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Every connection the SNI front closed before it reached the broker, oldest first. */
     public List<HandshakeRefusal> refusedHandshakes() {
         return List.copyOf(refusals);
+    }
+
+    /** The client id of every CONNECT left unanswered ({@link #leaveNewConnectionsUnanswered()}), oldest first. */
+    public List<String> unansweredClientIds() {
+        return List.copyOf(unansweredClientIds);
+    }
+
+    /**
+     * Until {@link #answerNewConnections()}, every new connection to the MQTT-over-TLS and WSS ports is accepted
+     * and its TLS handshake completed, and then nothing answers it, not even its CONNECT, as a deployment that
+     * is restarting may: a client has to give up such an attempt itself and try again. Connections already
+     * open, and those to the TLS 1.2 ports, are not affected.
+     */
+    public void leaveNewConnectionsUnanswered() {
+        serverlessPorts.leaveNewConnectionsUnanswered(true);
+    }
+
+    /** New connections reach the broker again; those left unanswered stay so until their clients close them. */
+    public void answerNewConnections() {
+        serverlessPorts.leaveNewConnectionsUnanswered(false);
+    }
+
+    /**
+     * Closes every client connection to the MQTT-over-TLS and WSS ports at once, as a network failure would; the
+     * broker keeps running, and with it the sessions. Returns how many there were.
+     */
+    public int dropConnections() {
+        return serverlessPorts.dropConnections();
     }
 
     /** Everything the broker refused because a client went over a Serverless quota, oldest first. */
@@ -319,19 +348,30 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
 
         void startFronts(EmbeddedBroker broker, TestPki pki) throws IOException {
+            FrontTls tls = FrontTls.of(pki.serverKeyStore(), pki.keyStorePassword(), pki.caCertificate(), tlsProtocols);
+            // The TCP front relays the client's TLS to HiveMQ untouched; its own TLS is only for connections it
+            // leaves unanswered.
             tlsFront = SniFront.start(Transport.TCP, broker.host,
                     new InetSocketAddress(LOOPBACK, internalTlsPort), SniFront.DEFAULT_HELLO_TIMEOUT,
-                    broker.refusals::add);
+                    broker.refusals::add, tls, broker.unansweredClientIds::add);
             // The WSS front terminates TLS itself, so that it can answer a wrong path with HTTP 404 as EMQX does.
             wssFront = SniFront.startWebSocket(broker.host,
-                    new InetSocketAddress(LOOPBACK, internalWssPort), WS_PATH,
-                    FrontTls.of(pki.serverKeyStore(), pki.keyStorePassword(), pki.caCertificate(), tlsProtocols),
+                    new InetSocketAddress(LOOPBACK, internalWssPort), WS_PATH, tls,
                     SniFront.DEFAULT_HELLO_TIMEOUT, broker.refusals::add);
         }
 
-        void dropConnections() {
-            tlsFront.dropConnections();
-            wssFront.dropConnections();
+        int dropConnections() {
+            return tlsFront.dropConnections() + wssFront.dropConnections();
+        }
+
+        void leaveNewConnectionsUnanswered(boolean unanswered) {
+            for (SniFront front : List.of(tlsFront, wssFront)) {
+                if (unanswered) {
+                    front.leaveNewConnectionsUnanswered();
+                } else {
+                    front.answerNewConnections();
+                }
+            }
         }
 
         void refuseNewConnections(boolean refuse) {

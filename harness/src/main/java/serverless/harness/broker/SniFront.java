@@ -58,7 +58,8 @@ public final class SniFront implements AutoCloseable {
     private final Duration helloTimeout;
     private final Consumer<HandshakeRefusal> refusals;
     private final String webSocketPath; // null: a byte relay (the TCP front)
-    private final FrontTls webSocketTls;
+    /** The WebSocket front's TLS; the TCP front's only for connections it leaves unanswered. May be null there. */
+    private final FrontTls tls;
     /** Every open client connection and every connection to the backend, for {@link #dropConnections()}. */
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backends = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -66,16 +67,20 @@ public final class SniFront implements AutoCloseable {
     private final Channel serverChannel;
     /** False while the broker behind restarts: new connections are then refused at once, not relayed. */
     private volatile boolean brokerAvailable = true;
+    /** True while new connections are to be left unanswered ({@link #leaveNewConnectionsUnanswered}). */
+    private volatile boolean unanswered;
+    private final Consumer<String> unansweredClientIds;
 
     private SniFront(Transport transport, String expectedHost, InetSocketAddress backend, Duration helloTimeout,
-            Consumer<HandshakeRefusal> refusals, String webSocketPath, FrontTls webSocketTls) {
+            Consumer<HandshakeRefusal> refusals, String webSocketPath, FrontTls tls, Consumer<String> unansweredClientIds) {
         this.transport = transport;
         this.expectedHost = expectedHost;
         this.backend = backend;
         this.helloTimeout = helloTimeout;
         this.refusals = refusals;
         this.webSocketPath = webSocketPath;
-        this.webSocketTls = webSocketTls;
+        this.tls = tls;
+        this.unansweredClientIds = unansweredClientIds;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("sni-front-" + transport.listenerName(), true));
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
@@ -105,7 +110,17 @@ public final class SniFront implements AutoCloseable {
      */
     public static SniFront start(Transport transport, String expectedHost, InetSocketAddress backend,
             Duration helloTimeout, Consumer<HandshakeRefusal> refusals) {
-        return new SniFront(transport, expectedHost, backend, helloTimeout, refusals, null, null);
+        return new SniFront(transport, expectedHost, backend, helloTimeout, refusals, null, null, id -> { });
+    }
+
+    /**
+     * {@link #start(Transport, String, InetSocketAddress, Duration, Consumer)}, able to leave connections unanswered
+     * ({@link #leaveNewConnectionsUnanswered}) with {@code tls}; the client id of each CONNECT so left goes to
+     * {@code unansweredClientIds}.
+     */
+    public static SniFront start(Transport transport, String expectedHost, InetSocketAddress backend,
+            Duration helloTimeout, Consumer<HandshakeRefusal> refusals, FrontTls tls, Consumer<String> unansweredClientIds) {
+        return new SniFront(transport, expectedHost, backend, helloTimeout, refusals, null, tls, unansweredClientIds);
     }
 
     /**
@@ -116,7 +131,8 @@ public final class SniFront implements AutoCloseable {
      */
     public static SniFront startWebSocket(String expectedHost, InetSocketAddress backend, String webSocketPath,
             FrontTls tls, Duration helloTimeout, Consumer<HandshakeRefusal> refusals) {
-        return new SniFront(Transport.WEBSOCKET, expectedHost, backend, helloTimeout, refusals, webSocketPath, tls);
+        return new SniFront(Transport.WEBSOCKET, expectedHost, backend, helloTimeout, refusals, webSocketPath, tls,
+                id -> { });
     }
 
     /** The public port, on 127.0.0.1. */
@@ -148,6 +164,23 @@ public final class SniFront implements AutoCloseable {
     /** Relays new connections to the broker again. */
     public void acceptNewConnections() {
         brokerAvailable = true;
+    }
+
+    /**
+     * Until {@link #answerNewConnections()}, accepts every new connection with the right SNI and completes its TLS
+     * handshake, then answers nothing, the CONNECT included ({@link UnansweredConnect}), as a deployment that is
+     * restarting may: a client must give up such an attempt itself and try again. Needs the front's TLS.
+     */
+    public void leaveNewConnectionsUnanswered() {
+        if (tls == null) {
+            throw new IllegalStateException("this front has no TLS of its own to leave a connection unanswered with");
+        }
+        unanswered = true;
+    }
+
+    /** Relays new connections to the broker again; those left unanswered stay so until closed. */
+    public void answerNewConnections() {
+        unanswered = false;
     }
 
     /** Stops listening and closes every connection, at once. */
@@ -189,6 +222,9 @@ public final class SniFront implements AutoCloseable {
             if (!brokerAvailable) {
                 return ctx.executor().newFailedFuture(new IOException("the broker is restarting"));
             }
+            if (unanswered) {
+                return ctx.executor().newSucceededFuture(null); // no backend: see onLookupComplete
+            }
             Promise<Channel> connected = ctx.executor().newPromise();
             new Bootstrap()
                     .group(ctx.channel().eventLoop()) // the same thread as the client side: no races between them
@@ -220,21 +256,29 @@ public final class SniFront implements AutoCloseable {
                 return;
             }
             Channel backendChannel = future.getNow();
+            if (backendChannel == null) { // to be left unanswered
+                if (!decided && ctx.channel().isActive()) {
+                    decide();
+                    ctx.pipeline().addAfter(ctx.name(), "unanswered", new UnansweredConnect(unansweredClientIds));
+                    ctx.pipeline().replace(this, "tls", tls.serverHandler(ctx.alloc()));
+                }
+                return;
+            }
             if (decided || !ctx.channel().isActive()) { // timed out or the client left while we connected
                 backendChannel.close();
                 return;
             }
             decide();
             // Replacing a decoder hands the bytes it buffered (the ClientHello) to its replacement.
-            if (webSocketTls == null) {
+            if (webSocketPath == null) {
                 ctx.pipeline().replace(this, "relay", new Relay(backendChannel));
                 backendChannel.config().setAutoRead(true);
             } else {
                 InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
                 ctx.pipeline().addAfter(ctx.name(), "websocket-path-gate", new WebSocketPathGate(backendChannel,
-                        webSocketTls, webSocketPath, sni, helloTimeout, () -> refusals.accept(new HandshakeRefusal(
+                        tls, webSocketPath, sni, helloTimeout, () -> refusals.accept(new HandshakeRefusal(
                                 Instant.now(), transport, client, sni, Reason.WRONG_WEBSOCKET_PATH))));
-                ctx.pipeline().replace(this, "tls", webSocketTls.serverHandler(ctx.alloc()));
+                ctx.pipeline().replace(this, "tls", tls.serverHandler(ctx.alloc()));
             }
         }
 

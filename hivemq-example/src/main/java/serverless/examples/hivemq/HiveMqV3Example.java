@@ -88,7 +88,7 @@ public final class HiveMqV3Example {
         // The blocking client's subscribe() and publish() wait without a time limit; the same client's async
         // view returns futures, so every wait here has a bound.
         Mqtt3AsyncClient async = client.toAsync();
-        // At most MAX_IN_FLIGHT messages on their way, and with pacing fewer than a second's worth, so that what
+        // At most MAX_IN_FLIGHT messages on their way, and with pacing half a second's worth, so that what
         // the client sends again at once after a reconnect, and the next, stay within the broker's rate (see
         // RoundTrip.window).
         RoundTrip roundTrip = new RoundTrip(settings.clientId(), settings.messages(),

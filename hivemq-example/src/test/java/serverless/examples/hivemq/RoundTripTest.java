@@ -10,7 +10,7 @@ class RoundTripTest {
 
     @Test
     void withPacingTheWindowIsOneSecondsWorthOfMessages() {
-        assertEquals(9, RoundTrip.window(100, 10)); // the resent window and the next message: 10, the bucket
+        assertEquals(5, RoundTrip.window(100, 10)); // the resent window and the next one leave 4 of the bucket of 10
         assertEquals(1, RoundTrip.window(100, 1));
         assertEquals(100, RoundTrip.window(100, 500));
         assertEquals(100, RoundTrip.window(100, 0));

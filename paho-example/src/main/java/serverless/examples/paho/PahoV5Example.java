@@ -92,7 +92,7 @@ public final class PahoV5Example {
         //    MQTT_PUBLISH_RATE messages per second: Serverless refuses what is over 10 per second with PUBACK 0x97
         //    (quota exceeded), which ends the run (ReconnectingV5Callback.deliveryComplete).
         Integer receiveMaximum = connect.getResponseProperties().getReceiveMaximum(); // null: 65,535
-        // Paced, fewer unfinished than a second's worth: a reconnect resends them all at once, then the next.
+        // Paced, half a second's worth unfinished at most: a reconnect resends them all at once, then the next.
         int window = RoundTrip.window(receiveMaximum == null ? WINDOW : Math.min(WINDOW, receiveMaximum),
                 settings.publishRate());
         PublishPace pace = new PublishPace(settings.publishRate());

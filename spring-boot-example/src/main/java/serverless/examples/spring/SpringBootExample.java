@@ -74,7 +74,7 @@ public class SpringBootExample implements ApplicationRunner {
         // 2. Publish at QoS 1 through the outbound handler without waiting for each PUBACK, but with at most WINDOW
         //    messages unfinished, and at most MQTT_PUBLISH_RATE messages per second: Serverless refuses what is
         //    over 10 per second with PUBACK 0x97 (quota exceeded), which ends the run
-        //    (SessionClientManager.deliveryComplete). Paced, fewer unfinished than a second's worth: a
+        //    (SessionClientManager.deliveryComplete). Paced, half a second's worth unfinished at most: a
         //    reconnect resends them all at once, then the next.
         int window = RoundTrip.window(WINDOW, settings.publishRate());
         PublishPace pace = new PublishPace(settings.publishRate());

@@ -122,7 +122,7 @@ public final class HiveMqWebSocketExample {
         //    more than 10 messages per second from one client; either ends the run at once. While the connection
         //    is down, the client keeps what it is given and sends it after the reconnect.
         PublishPace pace = new PublishPace(settings.publishRate());
-        // Paced, fewer unfinished than a second's worth: a reconnect resends them all at once, then the next.
+        // Paced, half a second's worth unfinished at most: a reconnect resends them all at once, then the next.
         int window = RoundTrip.window(WINDOW, settings.publishRate());
         for (int i = 1; i <= settings.messages(); i++) {
             roundTrip.awaitRoom(window);

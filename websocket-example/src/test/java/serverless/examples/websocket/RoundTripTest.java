@@ -40,7 +40,7 @@ class RoundTripTest {
 
     @Test
     void pacedTheWindowHoldsNoMoreThanOneSecondsWorth() {
-        assertEquals(9, RoundTrip.window(100, 10)); // the resent window and the next message: 10, the bucket
+        assertEquals(5, RoundTrip.window(100, 10)); // the resent window and the next one leave 4 of the bucket of 10
         assertEquals(3, RoundTrip.window(3, 10));
         assertEquals(100, RoundTrip.window(100, 0)); // no pacing: the whole window
     }
