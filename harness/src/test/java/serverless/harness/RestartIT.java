@@ -64,6 +64,12 @@ class RestartIT {
     /** PUBLISHes of each example the broker lets through before it holds the rest until the restart. */
     private static final int BEFORE_RESTART = 20;
     /**
+     * The same for the unanswered reconnect, which needs fewer: the wait it checks (each example's own 10 s bound
+     * on the unanswered attempt) is the same whatever the count, and every message spared saves time after it.
+     */
+    private static final int UNANSWERED_MESSAGES = 30;
+    private static final int BEFORE_UNANSWERED = 10;
+    /**
      * How often the hold lets one PUBLISH of each example through: progress for the examples' 20 s bound, and
      * the {@value #MESSAGES} messages of an example would then take over a minute, far longer than the slowest
      * example takes to start.
@@ -107,7 +113,8 @@ class RestartIT {
         Map<Example, RunResult> results = new LinkedHashMap<>();
         for (int from = 0; from < restarting.size(); from += AT_ONE_RESTART) {
             List<Example> group = restarting.subList(from, Math.min(restarting.size(), from + AT_ONE_RESTART));
-            results.putAll(interruptDuring(group, broker, runs, "restart-", clientIds -> restart(broker)));
+            results.putAll(interruptDuring(group, broker, runs, "restart-", MESSAGES, BEFORE_RESTART,
+                    clientIds -> restart(broker)));
         }
         DynamicTest brokerItself = DynamicTest.dynamicTest("the broker keeps a persistent session and its queued"
                 + " messages", () -> {
@@ -152,7 +159,7 @@ class RestartIT {
         Map<Example, RunResult> results = new LinkedHashMap<>();
         for (int from = 0; from < reconnecting.size(); from += AT_ONE_UNANSWERED_RECONNECT) {
             List<Example> group = reconnecting.subList(from, Math.min(reconnecting.size(), from + AT_ONE_UNANSWERED_RECONNECT));
-            results.putAll(interruptDuring(group, broker, runs, "unanswered-",
+            results.putAll(interruptDuring(group, broker, runs, "unanswered-", UNANSWERED_MESSAGES, BEFORE_UNANSWERED,
                     clientIds -> leaveReconnectsUnanswered(broker.embedded(), clientIds)));
         }
         return Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
@@ -166,7 +173,7 @@ class RestartIT {
                     .filter(run.clientId()::equals).count() + "; PUBLISHes refused over a quota: "
                     + broker.quotaRefusals().stream().filter(r -> r.clientId().equals(run.clientId())).count();
             try {
-                RoundTripAssertions.assertCompleteRoundTrip(result, run, broker, MESSAGES);
+                RoundTripAssertions.assertCompleteRoundTrip(result, run, broker, UNANSWERED_MESSAGES);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + unanswered, e);
             }
@@ -206,18 +213,20 @@ class RestartIT {
     }
 
     /**
-     * Runs {@code group} until each is held in the middle of its run, hands their client ids to {@code interruption}
-     * (a restart, ...), and returns how each run ended; {@code runs} gets each example's run.
+     * Runs {@code group}, {@code messages} each, until each is held after its first {@code beforeHold}, in the middle
+     * of its run; hands their client ids to {@code interruption} (a restart, ...), and returns how each run ended;
+     * {@code runs} gets each example's run.
      */
     private static Map<Example, RunResult> interruptDuring(List<Example> group, EmbeddedServerlessBroker broker,
-            Map<Example, ExampleRun> runs, String runPrefix, Consumer<Set<String>> interruption) {
+            Map<Example, ExampleRun> runs, String runPrefix, int messages, int beforeHold,
+            Consumer<Set<String>> interruption) {
         for (Example example : group) {
             // The example's own pace, MQTT_PUBLISH_RATE unset: Serverless' 10 a second, which the broker enforces.
             runs.put(example, ExampleRun.of(example, broker, runPrefix + example.name().toLowerCase())
-                    .set("MQTT_MESSAGES", String.valueOf(MESSAGES)));
+                    .set("MQTT_MESSAGES", String.valueOf(messages)));
         }
         Set<String> clientIds = group.stream().map(example -> runs.get(example).clientId()).collect(Collectors.toSet());
-        broker.holdPublishes(clientIds, BEFORE_RESTART, TRICKLE);
+        broker.holdPublishes(clientIds, beforeHold, TRICKLE);
 
         Map<Example, ExampleRunner.Running> running = new LinkedHashMap<>();
         try {
@@ -235,7 +244,7 @@ class RestartIT {
             running.forEach((example, process) -> await(example + " publishing until the broker holds it")
                     .atMost(TO_THE_HOLD).pollInterval(Duration.ofMillis(20))
                     .failFast(example + " ended before it was held", () -> !process.isAlive())
-                    .until(() -> published(broker, runs.get(example)) > BEFORE_RESTART));
+                    .until(() -> published(broker, runs.get(example)) > beforeHold));
             interruption.accept(clientIds);
         } catch (RuntimeException e) {
             broker.restart(); // lets the held messages go, so that the examples already started can end
