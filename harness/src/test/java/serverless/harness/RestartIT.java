@@ -169,9 +169,10 @@ class RestartIT {
             Optional.ofNullable(NO_BOUND_ON_A_RECONNECT.get(example)).ifPresent(Assumptions::abort);
             ExampleRun run = runs.get(example);
             RunResult result = results.get(example);
-            String unanswered = "reconnects left unanswered: " + broker.embedded().unansweredClientIds().stream()
-                    .filter(run.clientId()::equals).count() + "; PUBLISHes refused over a quota: "
+            long leftUnanswered = broker.embedded().unansweredClientIds().stream().filter(run.clientId()::equals).count();
+            String unanswered = "reconnects left unanswered: " + leftUnanswered + "; PUBLISHes refused over a quota: "
                     + broker.quotaRefusals().stream().filter(r -> r.clientId().equals(run.clientId())).count();
+            assertTrue(leftUnanswered >= 1, () -> "no reconnect of it was left unanswered: " + result.transcript());
             try {
                 RoundTripAssertions.assertCompleteRoundTrip(result, run, broker, UNANSWERED_MESSAGES);
             } catch (AssertionError e) {
