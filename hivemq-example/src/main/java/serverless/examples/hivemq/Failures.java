@@ -191,6 +191,12 @@ final class Failures {
                 return "The broker refused the subscription to MQTT_TOPIC (SUBACK failure)."
                         + " Check that the user's ACL allows it to subscribe to that topic.";
             }
+            if (t instanceof Mqtt5DisconnectException && String.valueOf(t.getMessage()).contains("CONNACK")) {
+                // The client's own bound on the CONNACK ran out: it sends a DISCONNECT itself and reports that.
+                return "The server took the connection but sent no CONNACK within 10 s: it did not answer the"
+                        + " MQTT CONNECT. Check that MQTT_PORT is the deployment's MQTT over TLS port (8883), and the"
+                        + " deployment's status in the console.";
+            }
             if (t instanceof Mqtt5DisconnectException disconnect) {
                 return "The broker closed the connection (DISCONNECT "
                         + disconnect.getMqttMessage().getReasonCode() + ")."

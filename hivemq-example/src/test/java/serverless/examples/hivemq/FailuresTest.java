@@ -7,9 +7,12 @@ import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5Disconnect;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import java.lang.reflect.Proxy;
@@ -33,6 +36,26 @@ class FailuresTest {
 
     private static Mqtt5PubAckException pubAck(Mqtt5PubAckReasonCode code) {
         return new Mqtt5PubAckException(packet(Mqtt5PubAck.class, "getReasonCode", code), "PUBACK contained an Error Code");
+    }
+
+    @Test
+    void noConnackWithinTheBoundIsNotBlamedOnTheBroker() {
+        // What the client reports when its own 10 s for the CONNACK run out: a DISCONNECT it sent itself.
+        Mqtt5DisconnectException noConnack = new Mqtt5DisconnectException(packet(Mqtt5Disconnect.class,
+                "getReasonCode", Mqtt5DisconnectReasonCode.PROTOCOL_ERROR), "Timeout while waiting for CONNACK");
+
+        String line = Failures.describe(noConnack, settings("hivemq-3f2a9c1d"));
+        assertTrue(line.startsWith("The server took the connection but sent no CONNACK within 10 s"), line);
+        assertTrue(!line.contains("ACL"), line);
+    }
+
+    @Test
+    void aDisconnectFromTheBrokerKeepsItsLine() {
+        Mqtt5DisconnectException disconnect = new Mqtt5DisconnectException(packet(Mqtt5Disconnect.class,
+                "getReasonCode", Mqtt5DisconnectReasonCode.NOT_AUTHORIZED), "Server sent DISCONNECT.");
+
+        String line = Failures.describe(disconnect, settings("hivemq-3f2a9c1d"));
+        assertTrue(line.startsWith("The broker closed the connection (DISCONNECT NOT_AUTHORIZED)."), line);
     }
 
     @Test
