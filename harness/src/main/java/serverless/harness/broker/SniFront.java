@@ -46,6 +46,9 @@ import serverless.harness.broker.HandshakeRefusal.Reason;
  * EMQX does, which needs the request in clear: after the same SNI check it terminates TLS itself and hands
  * the connection to a {@link WebSocketPathGate}, which either answers 404 or goes on to the broker over a TLS
  * leg that repeats the client's handshake, so the broker still sees the client's SNI and TLS version.
+ *
+ * <p>Either front can also leave new connections unanswered ({@link #leaveNewConnectionsUnanswered}): it then
+ * completes the TLS handshake itself and answers nothing at all, as a deployment that is restarting may.
  */
 public final class SniFront implements AutoCloseable {
 
