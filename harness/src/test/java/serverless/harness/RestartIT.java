@@ -110,12 +110,8 @@ class RestartIT {
         QueuedSession queued = noQueuedSession.isEmpty() ? QueuedSession.beforeTheRestart(bed) : null;
         List<Example> restarting = Arrays.stream(Example.values()).filter(example -> example.unavailableReason().isEmpty()).toList();
         Map<Example, ExampleRun> runs = new LinkedHashMap<>();
-        Map<Example, RunResult> results = new LinkedHashMap<>();
-        for (int from = 0; from < restarting.size(); from += AT_ONE_RESTART) {
-            List<Example> group = restarting.subList(from, Math.min(restarting.size(), from + AT_ONE_RESTART));
-            results.putAll(interruptDuring(group, broker, runs, "restart-", MESSAGES, BEFORE_RESTART,
-                    clientIds -> restart(broker)));
-        }
+        Map<Example, RunResult> results = interruptInGroups(restarting, AT_ONE_RESTART, broker, runs, "restart-",
+                MESSAGES, BEFORE_RESTART, clientIds -> restart(broker));
         DynamicTest brokerItself = DynamicTest.dynamicTest("the broker keeps a persistent session and its queued"
                 + " messages", () -> {
                     assumeTrue(noQueuedSession.isEmpty(), noQueuedSession::get);
@@ -136,8 +132,7 @@ class RestartIT {
                     () -> "the restart must have been noticed and survived: " + result.transcript() + "\n" + whatTheBrokerSaw);
             System.out.printf("[harness] %s: %s after the restart, %s, %d PUBLISHes refused over a quota, in %d ms%n",
                     example, reconnects, result.stdoutLines().stream().filter(line -> line.startsWith("Received")).findFirst()
-                            .orElse(""), broker.quotaRefusals().stream().filter(r -> r.clientId().equals(runs.get(example)
-                            .clientId())).count(), result.duration().toMillis());
+                            .orElse(""), quotaRefusalsOf(broker, runs.get(example)), result.duration().toMillis());
         })));
     }
 
@@ -156,12 +151,9 @@ class RestartIT {
         List<Example> reconnecting = Arrays.stream(Example.values()).filter(example -> example.unavailableReason().isEmpty()
                 && example.transport() == Example.Transport.TLS && !NO_BOUND_ON_A_RECONNECT.containsKey(example)).toList();
         Map<Example, ExampleRun> runs = new LinkedHashMap<>();
-        Map<Example, RunResult> results = new LinkedHashMap<>();
-        for (int from = 0; from < reconnecting.size(); from += AT_ONE_UNANSWERED_RECONNECT) {
-            List<Example> group = reconnecting.subList(from, Math.min(reconnecting.size(), from + AT_ONE_UNANSWERED_RECONNECT));
-            results.putAll(interruptDuring(group, broker, runs, "unanswered-", UNANSWERED_MESSAGES, BEFORE_UNANSWERED,
-                    clientIds -> leaveReconnectsUnanswered(broker.embedded(), clientIds)));
-        }
+        Map<Example, RunResult> results = interruptInGroups(reconnecting, AT_ONE_UNANSWERED_RECONNECT, broker, runs,
+                "unanswered-", UNANSWERED_MESSAGES, BEFORE_UNANSWERED,
+                clientIds -> leaveReconnectsUnanswered(broker.embedded(), clientIds));
         return Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
             example.unavailableReason().ifPresent(Assumptions::abort);
             assumeTrue(example.transport() == Example.Transport.TLS, "over WebSocket the unanswered part is the HTTP"
@@ -171,7 +163,7 @@ class RestartIT {
             RunResult result = results.get(example);
             long leftUnanswered = broker.embedded().unansweredClientIds().stream().filter(run.clientId()::equals).count();
             String unanswered = "reconnects left unanswered: " + leftUnanswered + "; PUBLISHes refused over a quota: "
-                    + broker.quotaRefusals().stream().filter(r -> r.clientId().equals(run.clientId())).count();
+                    + quotaRefusalsOf(broker, run);
             assertTrue(leftUnanswered >= 1, () -> "no reconnect of it was left unanswered: " + result.transcript());
             try {
                 RoundTripAssertions.assertCompleteRoundTrip(result, run, broker, UNANSWERED_MESSAGES);
@@ -211,6 +203,23 @@ class RestartIT {
         } finally {
             broker.answerNewConnections();
         }
+    }
+
+    /** {@link #interruptDuring} for {@code examples}, {@code perGroup} of them at a time; every run's result. */
+    private static Map<Example, RunResult> interruptInGroups(List<Example> examples, int perGroup,
+            EmbeddedServerlessBroker broker, Map<Example, ExampleRun> runs, String runPrefix, int messages,
+            int beforeHold, Consumer<Set<String>> interruption) {
+        Map<Example, RunResult> results = new LinkedHashMap<>();
+        for (int from = 0; from < examples.size(); from += perGroup) {
+            List<Example> group = examples.subList(from, Math.min(examples.size(), from + perGroup));
+            results.putAll(interruptDuring(group, broker, runs, runPrefix, messages, beforeHold, interruption));
+        }
+        return results;
+    }
+
+    /** How many of this run's PUBLISHes the broker refused over a quota. */
+    private static long quotaRefusalsOf(Broker broker, ExampleRun run) {
+        return broker.quotaRefusals().stream().filter(refusal -> refusal.clientId().equals(run.clientId())).count();
     }
 
     /**
@@ -265,8 +274,7 @@ class RestartIT {
         return "the broker restarted " + restarts.stream().map(r -> r.getKey() + " to " + r.getValue()).toList()
                 + "\nits connections: " + broker.connections().stream().filter(c -> c.clientId().equals(run.clientId()))
                         .map(c -> c.time() + (c.accepted() ? " accepted" : " refused " + c.reasonCode())).toList()
-                + "\nits PUBLISHes refused over a quota: " + broker.quotaRefusals().stream()
-                        .filter(r -> r.clientId().equals(run.clientId())).count()
+                + "\nits PUBLISHes refused over a quota: " + quotaRefusalsOf(broker, run)
                 + "\nhandshakes refused by the fronts since the first restart: " + broker.embedded().refusedHandshakes().stream()
                         .filter(r -> r.time().isAfter(firstRestart)).map(r -> r.time() + " " + r.reason()).toList();
     }
