@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,7 +22,10 @@ import org.junit.jupiter.api.Timeout;
  * the local broker, a few hundred messages, one round, no warm-up. The Java stacks share one JVM (BENCH_SHARED_JVM),
  * with the C1 compiler only and the serial collector, as the harness runs its short-lived JVMs; the full run gives
  * each its own. Fails if any stack fails, a figure or ratio is missing, or a file is not written.
+ *
+ * <p>Part of the complete tier ({@code ./mvnw verify -Pcomplete}), not of every build: it takes most of a minute.
  */
+@Tag("complete")
 class BenchSmokeTest {
 
     @Test

@@ -90,6 +90,23 @@ public record ScriptProgram(String module, Runtime runtime, String script) imple
         return Program.withOnly(variables, new ProcessBuilder(command));
     }
 
+    /** How a user runs the module's own unit tests, after installing as {@link #userCommand()} does. */
+    public String unitTestCommand() {
+        return runtime == Runtime.NODE ? "cd " + module + " && npm test" : "cd " + module + " && .venv/bin/python -m unittest";
+    }
+
+    /**
+     * A process that runs the module's own unit tests with the dependencies installed for it ({@code npm test} in
+     * the installed copy, {@code python -m unittest} in the module folder with the installed venv), in an
+     * environment without the caller's {@code MQTT_*} or runtime options. They need no broker.
+     */
+    public ProcessBuilder unitTestProcessBuilder() {
+        ProcessBuilder builder = runtime == Runtime.NODE
+                ? new ProcessBuilder("npm", "test", "--silent").directory(folder().resolve("target/app").toFile())
+                : new ProcessBuilder(venvPython().toString(), "-m", "unittest").directory(folder().toFile());
+        return Program.withOnly(Map.of("PYTHONDONTWRITEBYTECODE", "1"), builder); // no __pycache__ in the module folder
+    }
+
     private Optional<String> install() {
         Optional<String> missing = runtimeMissing();
         if (missing.isPresent()) {

@@ -33,7 +33,7 @@ import serverless.harness.broker.TestTls;
  * its reason, never failed and never passed.
  *
  * <p>Each probe is one connection with the broker's own trust (its CA file, or the JDK's trust store); no
- * credentials and no MQTT go over it. Then {@link QuotaProbe} finds which of Serverless' quotas it enforces.
+ * credentials and no MQTT go over it. {@link QuotaProbe} finds which of Serverless' quotas it enforces.
  */
 final class BrokerProbe {
 
@@ -48,8 +48,8 @@ final class BrokerProbe {
     private BrokerProbe() {
     }
 
-    /** Probes the four refusals and the quotas; the result has a finding for each refusal capability. */
-    static Map<Capability, Finding> probe(Broker broker) {
+    /** Probes the four refusals of a handshake or an upgrade; the result has a finding for each. */
+    static Map<Capability, Finding> refusals(Broker broker) {
         SSLContext context = trusting(broker.caFile());
         String address = broker.ipAddress();
         Map<Capability, Finding> found = new EnumMap<>(Capability.class);
@@ -60,8 +60,12 @@ final class BrokerProbe {
         found.put(Capability.REFUSES_IP_ADDRESS, handshake(context, address, broker.tlsPort(), Optional.empty(), address,
                 "a TLS connection to " + address + ", checked against the certificate"));
         found.put(Capability.REFUSES_WRONG_WEBSOCKET_PATH, webSocketPath(context, broker));
-        found.putAll(QuotaProbe.probe(broker, context));
         return found;
+    }
+
+    /** Probes Serverless' quotas as a client meets them ({@link QuotaProbe}), with the same trust. */
+    static Map<Capability, Finding> quotas(Broker broker) {
+        return QuotaProbe.probe(broker, trusting(broker.caFile()));
     }
 
     /** One line per finding, for the run's output. */

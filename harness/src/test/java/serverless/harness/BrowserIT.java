@@ -67,7 +67,8 @@ import serverless.harness.pki.TestPki;
  * to {@code --ignore-certificate-errors-spki-list} with the test server's key, which Chromium honours by skipping
  * every check for a chain holding that key, the name included: the cases that prove those checks are then skipped.
  * Never a blanket ignore. One browser for the whole class, its cases one after another. Without a Chromium or
- * Chrome and its chromedriver the class is skipped with that reason, never passed.
+ * Chrome and its chromedriver the class is skipped with that reason, never passed. The round trip is part of the
+ * everyday tier; the failures a page can see are the complete tier's.
  */
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
@@ -202,6 +203,7 @@ class BrowserIT {
         }
     }
 
+    @CompleteTier
     @Test
     @DisplayName("browser-example: wrong password")
     void wrongPassword(Broker broker) {
@@ -215,6 +217,7 @@ class BrowserIT {
                 "the page must never show the password");
     }
 
+    @CompleteTier
     @Test
     @DisplayName("browser-example: wrong WebSocket path (HTTP 404)")
     void wrongPath(Broker broker) {
@@ -235,6 +238,7 @@ class BrowserIT {
      * test CA for another name is refused. Only where the test CA is trusted as a CA (an NSS database): Chromium's
      * {@code --ignore-certificate-errors-spki-list} accepts any certificate with that key, for any name.
      */
+    @CompleteTier
     @Test
     @DisplayName("browser-example: certificate for another host")
     void certificateForAnotherHost(Broker broker, TestBed bed) {
@@ -247,6 +251,7 @@ class BrowserIT {
         assertConsoleShows(run, "ERR_CERT_COMMON_NAME_INVALID");
     }
 
+    @CompleteTier
     @Test
     @DisplayName("browser-example: expired certificate")
     void expiredCertificate(Broker broker, TestBed bed) {
@@ -267,6 +272,7 @@ class BrowserIT {
                 + "for a trust that checks them");
     }
 
+    @CompleteTier
     @Test
     @DisplayName("browser-example: connection refused")
     void connectionRefused(Broker broker) throws IOException {
@@ -284,6 +290,7 @@ class BrowserIT {
     }
 
     /** A URL pasted into Host: the form says which Host and Port to enter, at once, without repeating the paste. */
+    @CompleteTier
     @Test
     @DisplayName("browser-example: a URL pasted into Host")
     void urlInHost(Broker broker) {

@@ -31,7 +31,8 @@ import serverless.harness.broker.Transport;
  * The connection doctor ({@code doctor/target/doctor.jar}), run as a user runs it: against the healthy broker
  * every step passes; with each fault a Serverless user meets, the right step fails (or warns) with the right
  * words, the steps after it are skipped, and the support-ticket block names it. Never the password, never
- * library noise on standard error, never longer than the doctor's own bound.
+ * library noise on standard error, never longer than the doctor's own bound. The healthy run is part of the
+ * everyday tier; the diagnoses are the complete tier's.
  */
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
@@ -135,6 +136,7 @@ class DoctorIT {
         }
     }
 
+    @CompleteTier
     @ParameterizedTest(name = "{0}")
     @EnumSource(Diagnosis.class)
     void faultIsDiagnosedAtTheRightStep(Diagnosis fault, TestBed bed) {
@@ -191,6 +193,7 @@ class DoctorIT {
     }
 
     /** A port that accepts TCP and then never says anything: the TLS step must give up within its bound. */
+    @CompleteTier
     @Test
     void silentServerEndsWithinTheBound(Broker broker) throws IOException {
         assumeTrue(broker.can(Capability.LOCAL), "needs a local broker");

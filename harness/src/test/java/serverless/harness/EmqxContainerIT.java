@@ -20,6 +20,7 @@ import org.testcontainers.containers.Container.ExecResult;
  * and an example's round trip works over TLS. Runs wherever Docker works; elsewhere it is skipped with the
  * reason. It uses the run's broker when that is EMQX, else a container of its own.
  */
+@CompleteTier
 @ExtendWith(TestBedExtension.class)
 @Timeout(180)
 class EmqxContainerIT {

@@ -28,6 +28,7 @@ import serverless.harness.Broker.Capability;
  * reason, never failed and never passed. (Against a broker that refuses what Serverless refuses, external
  * mode runs those cases too: the suite's main run probes its broker through the same code.)
  */
+@CompleteTier
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(60)

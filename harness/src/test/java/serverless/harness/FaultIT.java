@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every example, given each fault a Serverless user meets, ends quickly and non-zero with one line that
  * says what is wrong and what to check: never a hang, never a stack trace, never the password.
  */
+@CompleteTier
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(60)

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * SNI front, so that a certificate accepted shows as what it is, a complete round trip with a server that is
  * not the host the client asked for. ({@link FaultIT} runs the wrong-host certificate fixture as shipped.)
  */
+@CompleteTier
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(60)

@@ -34,6 +34,7 @@ import serverless.harness.broker.QuotaRefusal;
  * paces itself to stay within that (MQTT_PUBLISH_RATE, default 10), and says so in one line when it is made
  * to publish faster. The client id quota is a fault case ({@link Fault#CLIENT_ID_TOO_LONG}).
  */
+@CompleteTier
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(180)

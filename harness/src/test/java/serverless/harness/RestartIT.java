@@ -49,6 +49,7 @@ import serverless.harness.broker.QueuedSession;
  * <p>It restarts the run's local broker, and runs with no other test beside it: once per group of
  * {@value #AT_ONE_RESTART} examples. The first restart also proves the broker's own part ({@link QueuedSession}).
  */
+@CompleteTier
 @ExtendWith(TestBedExtension.class)
 // Alone: with other suites running beside it, a restart took 8 to 10 s and an MQTT 3.1.1 example's reconnect
 // after it sometimes never reached the broker before the example's 20 s without progress ran out (2 of 4

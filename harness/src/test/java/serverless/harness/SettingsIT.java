@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (most often a URL pasted from a console or another client into MQTT_HOST) ends at once with exit 2 and
  * one line that names the variable and says what to set instead. No broker is needed: nothing may connect.
  */
+@CompleteTier
 @Timeout(60)
 class SettingsIT {
 

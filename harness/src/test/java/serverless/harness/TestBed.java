@@ -72,18 +72,21 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
             }
             default -> throw new IllegalArgumentException("not a broker: " + choice);
         }
-        // In the background, once the broker is up (it starts slower beside them): an archive of the classes each
-        // program loads in a round trip, so that every later run of it starts with less CPU.
-        List<ExampleRun> trainingRuns = new ArrayList<>();
-        for (Example example : Example.values()) {
-            if (example.program() instanceof JavaProgram) {
-                trainingRuns.add(ExampleRun.of(example, chosen, "class-data-" + example.name().toLowerCase(Locale.ROOT)));
+        if (Tier.completeTierRuns()) {
+            // In the background, once the broker is up (it starts slower beside them): an archive of the classes each
+            // program loads in a round trip, so that each of its many later runs starts with less CPU. The
+            // everyday tier runs each program once, as its README types it, and has no use for them.
+            List<ExampleRun> trainingRuns = new ArrayList<>();
+            for (Example example : Example.values()) {
+                if (example.program() instanceof JavaProgram) {
+                    trainingRuns.add(ExampleRun.of(example, chosen, "class-data-" + example.name().toLowerCase(Locale.ROOT)));
+                }
             }
+            trainingRuns.add(ExampleRun.ofDoctor(chosen, "class-data-doctor"));
+            ExampleRunner.archiveClassData(directory.resolve("class-data"), trainingRuns);
         }
-        trainingRuns.add(ExampleRun.ofDoctor(chosen, "class-data-doctor"));
-        ExampleRunner.archiveClassData(directory.resolve("class-data"), trainingRuns);
         System.out.println("[harness] broker: " + chosen.description());
-        broker = ProbedBroker.probe(chosen);
+        broker = ProbedBroker.probe(chosen); // probed for each refusal when a test first asks about it
         installations.forEach(CompletableFuture::join);
         // The suites start once the archives are made: their first runs then map them, and no run's time bound
         // has to share the machine with the training runs (measured: with the training, the installations, the

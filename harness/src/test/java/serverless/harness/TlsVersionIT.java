@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (TLS 1.3 against the default ports: {@link RoundTripIT}. A server offering only TLS 1.1 is refused:
  * {@link Fault#OLD_TLS_VERSION} in {@link FaultIT}.)
  */
+@CompleteTier
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(60)

@@ -37,9 +37,10 @@ import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import serverless.harness.broker.HandshakeRefusal.Reason;
+import serverless.harness.CompleteTier;
 import serverless.harness.TestBed;
 import serverless.harness.TestBedExtension;
+import serverless.harness.broker.HandshakeRefusal.Reason;
 
 /**
  * The embedded broker as the examples meet it: the run's one local broker (see {@link TestBed#localBroker()}),
@@ -48,6 +49,7 @@ import serverless.harness.TestBedExtension;
  * file in src/test/resources (failsafe argLine), except against an external deployment, where it must use DNS
  * and these tests are skipped.
  */
+@CompleteTier
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(20)

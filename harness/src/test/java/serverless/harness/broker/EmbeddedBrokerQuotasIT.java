@@ -35,6 +35,7 @@ import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import serverless.harness.CompleteTier;
 import serverless.harness.TestBed;
 import serverless.harness.TestBedExtension;
 import serverless.harness.broker.RawMqtt.Packet;
@@ -44,6 +45,7 @@ import serverless.harness.broker.RawMqtt.Packet;
  * ({@link RawMqtt}: reason codes and all) and a Paho subscriber, on the run's one local broker and client ids of
  * its own. What a persistent session keeps across a restart is checked by {@link QueuedSession}, on RestartIT's.
  */
+@CompleteTier
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(60)

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import serverless.harness.Broker;
+import serverless.harness.CompleteTier;
 import serverless.harness.TestBed;
 import serverless.harness.TestBedExtension;
 
@@ -36,6 +37,7 @@ import serverless.harness.TestBedExtension;
  * examples do), each subscribes to its own topic and exchanges QoS 1 messages with the broker, and all of
  * them succeed. Connect and round-trip times are printed with the test output.
  */
+@CompleteTier
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(120)

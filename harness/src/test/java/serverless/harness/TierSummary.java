@@ -1,0 +1,117 @@
+package serverless.harness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+
+/**
+ * The last lines of the integration tests: which tier ran, what it proved of the examples (their round trips, the
+ * doctor's healthy run, the browser page, the Node.js and Python unit tests), how many tests passed, were skipped and
+ * failed, and the one flag for the complete tier. Registered for the JUnit platform in
+ * {@code META-INF/services}; silent outside a tiered run (the unit tests, an IDE).
+ */
+public final class TierSummary implements TestExecutionListener {
+
+    /** What the everyday tier proves, each a test method of the suite. */
+    private static final List<Proof> PROOFS = List.of(
+            new Proof("examples did their round trip as their READMEs type them", RoundTripIT.class, "roundTrip"),
+            new Proof("the doctor's healthy run", DoctorIT.class, "healthyBrokerPassesEveryStep"),
+            new Proof("the browser page's round trip", BrowserIT.class, "roundTrip"),
+            new Proof("the Node.js and Python unit tests", ScriptUnitTestsIT.class, "unitTestsPass"));
+
+    private record Proof(String what, Class<?> testClass, String method) {
+    }
+
+    private record Outcome(String className, String method, String displayName, TestExecutionResult.Status status,
+            String reason) {
+    }
+
+    private final ConcurrentLinkedQueue<Outcome> tests = new ConcurrentLinkedQueue<>();
+    /** Classes skipped or failed as a whole (a disabled class, a failed {@code @BeforeAll}), with the reason. */
+    private final Map<String, String> wholeClasses = new ConcurrentHashMap<>();
+
+    @Override
+    public void executionSkipped(TestIdentifier identifier, String reason) {
+        record(identifier, TestExecutionResult.Status.ABORTED, reason);
+    }
+
+    @Override
+    public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
+        record(identifier, result.getStatus(), result.getThrowable().map(Throwable::getMessage).orElse(""));
+    }
+
+    private void record(TestIdentifier identifier, TestExecutionResult.Status status, String reason) {
+        Optional<org.junit.platform.engine.TestSource> source = identifier.getSource();
+        if (identifier.isTest()) {
+            String className = source.filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
+                    .map(MethodSource::getClassName).orElse("");
+            String method = source.filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
+                    .map(MethodSource::getMethodName).orElse("");
+            tests.add(new Outcome(className, method, identifier.getDisplayName(), status, reason));
+        } else if (status != TestExecutionResult.Status.SUCCESSFUL) {
+            source.filter(ClassSource.class::isInstance).map(ClassSource.class::cast).ifPresent(type ->
+                    wholeClasses.put(type.getClassName(), (status == TestExecutionResult.Status.FAILED ? "failed: " : "skipped: ")
+                            + reason));
+        }
+    }
+
+    @Override
+    public void testPlanExecutionFinished(TestPlan plan) {
+        Optional<Tier> tier = Tier.ofThisRun();
+        if (tier.isEmpty()) {
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(tier.get() == Tier.EVERYDAY
+                ? "Everyday tier (./mvnw verify): proves that every example works."
+                : "Complete tier (./mvnw verify " + Tier.COMPLETE_FLAG + "): every example works, and every claim about"
+                        + " failures, quotas, restarts and brokers holds.");
+        PROOFS.forEach(proof -> lines.add("  " + describe(proof)));
+        long passed = count(TestExecutionResult.Status.SUCCESSFUL);
+        long skipped = count(TestExecutionResult.Status.ABORTED);
+        long failed = count(TestExecutionResult.Status.FAILED);
+        lines.add("  " + tests.size() + " tests: " + passed + " passed, " + skipped + " skipped, " + failed + " failed");
+        // A skip is not a pass: each reason, once, with how many tests it skipped.
+        Map<String, Long> skips = new TreeMap<>();
+        tests.stream().filter(outcome -> outcome.status() == TestExecutionResult.Status.ABORTED)
+                .forEach(outcome -> skips.merge(outcome.reason(), 1L, Long::sum));
+        wholeClasses.forEach((className, reason) -> skips.merge(className.substring(className.lastIndexOf('.') + 1)
+                + " as a whole " + reason, 1L, Long::sum));
+        skips.forEach((reason, count) -> lines.add("    skipped " + count + ": " + reason));
+        if (tier.get() == Tier.EVERYDAY) {
+            lines.add("The complete tier adds every fault, setting, quota, TLS version, restart and broker case, and the"
+                    + " bench's smoke test: ./mvnw verify " + Tier.COMPLETE_FLAG);
+        }
+        System.out.println();
+        lines.forEach(line -> System.out.println("[harness] " + line));
+    }
+
+    private String describe(Proof proof) {
+        List<Outcome> outcomes = tests.stream().filter(outcome -> outcome.className().equals(proof.testClass().getName())
+                && outcome.method().equals(proof.method())).toList();
+        String wholeClass = wholeClasses.get(proof.testClass().getName());
+        if (outcomes.isEmpty()) {
+            return proof.what() + ": " + (wholeClass != null ? wholeClass : "not run");
+        }
+        long passed = outcomes.stream().filter(outcome -> outcome.status() == TestExecutionResult.Status.SUCCESSFUL).count();
+        StringBuilder text = new StringBuilder(proof.what() + ": " + passed + " of " + outcomes.size() + " passed");
+        outcomes.stream().filter(outcome -> outcome.status() != TestExecutionResult.Status.SUCCESSFUL).forEach(outcome ->
+                text.append("; ").append(outcome.displayName())
+                        .append(outcome.status() == TestExecutionResult.Status.FAILED ? " FAILED" : " skipped: " + outcome.reason()));
+        return text.toString();
+    }
+
+    private long count(TestExecutionResult.Status status) {
+        return tests.stream().filter(outcome -> outcome.status() == status).count();
+    }
+}
