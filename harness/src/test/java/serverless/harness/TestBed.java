@@ -44,6 +44,7 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
     private FaultFixtures faults;
 
     private TestBed(BrokerChoice choice) throws Exception {
+        long started = System.nanoTime();
         // The Node.js and Python examples' dependencies are installed from their lock files while the broker
         // starts; the bed is ready once they are, so that no test's time limit includes an installation.
         List<CompletableFuture<Void>> installations = Arrays.stream(Example.values())
@@ -92,9 +93,13 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
         // has to share the machine with the training runs (measured: with the training, the installations, the
         // browser and the first runs of four suites all at once, a Vert.x example's first connect timed out).
         ExampleRunner.awaitClassData();
+        System.out.printf("[harness] test bed ready in %d ms%n", (System.nanoTime() - started) / 1_000_000);
     }
 
-    /** What -Dbroker asks for; {@code auto} becomes EMQX where Docker is available, else the embedded broker. */
+    /**
+     * What -Dbroker asks for; {@code auto} becomes EMQX where Docker is available (in the complete tier), else the
+     * embedded broker.
+     */
     enum BrokerChoice {
         AUTO, EMQX, EMBEDDED, EXTERNAL;
 
@@ -108,6 +113,13 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
         }
 
         BrokerChoice resolved() {
+            if (this == AUTO && !Tier.completeTierRuns()) {
+                // The everyday tier proves the examples against the broker that behaves most like Serverless (SNI
+                // enforced), without spending seconds on looking for Docker; the complete tier takes EMQX where it can.
+                System.out.println("[harness] -Dbroker=auto, everyday tier: the embedded Serverless-like broker (the complete"
+                        + " tier, " + Tier.COMPLETE_FLAG + ", runs against EMQX in a container where Docker works)");
+                return EMBEDDED;
+            }
             if (this == AUTO) {
                 Optional<String> noDocker = Docker.unavailableReason();
                 noDocker.ifPresent(reason -> System.out.println("[harness] -Dbroker=auto: " + reason

@@ -12,6 +12,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -20,6 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -84,18 +88,18 @@ public final class TestPki {
     private void write() throws IOException, GeneralSecurityException, OperatorCreationException {
         Instant now = Instant.now();
         SecureRandom random = new SecureRandom();
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048, random);
+        // The three RSA key pairs are most of the time this takes: made side by side, one per core.
+        List<CompletableFuture<KeyPair>> keyPairs = Stream.generate(() -> CompletableFuture.supplyAsync(() -> rsaKeyPair(random)))
+                .limit(3).toList();
+        KeyPair caKeys = keyPairs.get(0).join();
+        KeyPair untrustedCaKeys = keyPairs.get(1).join();
+        // One key pair for every leaf: they differ in name and dates, which is all the fault cases need.
+        KeyPair leafKeys = keyPairs.get(2).join();
 
-        KeyPair caKeys = rsa.generateKeyPair();
         X509Certificate ca = caCertificate("CN=Serverless Examples Test Root CA,O=serverless-examples harness",
                 caKeys, now, random);
-        KeyPair untrustedCaKeys = rsa.generateKeyPair();
         X509Certificate untrustedCa = caCertificate("CN=Untrusted Test CA,O=serverless-examples harness",
                 untrustedCaKeys, now, random);
-
-        // One key pair for every leaf: they differ in name and dates, which is all the fault cases need.
-        KeyPair leafKeys = rsa.generateKeyPair();
         X509Certificate server = leafCertificate(deploymentHost, leafKeys, ca, caKeys.getPrivate(),
                 now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(7)), random);
         X509Certificate wrongHost = leafCertificate(WRONG_HOST_NAME, leafKeys, ca, caKeys.getPrivate(),
@@ -110,6 +114,16 @@ public final class TestPki {
         writeKeyStore(serverKeyStore(), leafKeys.getPrivate(), server, ca);
         writeKeyStore(wrongHostKeyStore(), leafKeys.getPrivate(), wrongHost, ca);
         writeKeyStore(expiredKeyStore(), leafKeys.getPrivate(), expired, ca);
+    }
+
+    private static KeyPair rsaKeyPair(SecureRandom random) {
+        try {
+            KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048, random);
+            return rsa.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no RSA key pair generator", e);
+        }
     }
 
     /** The PEM file of the test root CA: what the examples get as MQTT_CA_FILE. */
