@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +27,8 @@ import serverless.harness.Broker.Capability;
  * self-hosted brokers do. The probe must find exactly that; then every example's round trip, every fault
  * case external mode runs, and the doctor's diagnoses pass, and the refusals it does not make are skipped with that
  * reason, never failed and never passed. (Against a broker that refuses what Serverless refuses, external
- * mode runs those cases too: the suite's main run probes its broker through the same code.)
+ * mode runs those cases too: the suite's main run probes its broker through the same code.) {@link MosquittoIT}
+ * does the same with a real self-hosted broker, through the same code.
  */
 @CompleteTier
 @ExtendWith(TestBedExtension.class)
@@ -38,34 +40,60 @@ class ExternalModeIT {
     Stream<DynamicTest> aBrokerThatEnforcesLessPassesWithTheRestSkipped(TestBed bed) {
         Broker lenient = ProbedBroker.probe(describedByVariables(bed.localBroker().direct(), bed));
         assertEquals(List.of(Capability.REFUSES_IP_ADDRESS, Capability.REFUSES_PUBLISHES_OVER_RATE,
-                        Capability.REFUSES_LONG_CLIENT_ID), Arrays.stream(Capability.values())
-                .filter(capability -> capability.name().startsWith("REFUSES_")).filter(lenient::can).toList(),
+                        Capability.REFUSES_LONG_CLIENT_ID), refusals(lenient),
                 "the direct listeners accept a handshake without SNI or with another name, and do not answer a"
                         + " wrong WebSocket path; the certificate still does not name 127.0.0.1, and the quotas are"
                         + " HiveMQ's own (its extension enforces them on every listener)");
+        return casesAgainst(lenient, bed, "lenient-", Optional.empty());
+    }
 
+    /** The refusals the probe found {@code probed} to make, in the order {@link Capability} lists them. */
+    static List<Capability> refusals(Broker probed) {
+        return Arrays.stream(Capability.values()).filter(capability -> capability.name().startsWith("REFUSES_"))
+                .filter(probed::can).toList();
+    }
+
+    /**
+     * What external mode runs against a broker that is not the suite's to break: every example's round trip, the
+     * fault cases that hinge on what the broker refuses, and the doctor's healthy run and diagnoses, each skipped
+     * with the probe's finding where the broker does not make the refusal. {@code noWebSocket}, where the broker has
+     * no WebSocket listener, is why the WebSocket examples and the doctor (which checks both transports) are skipped.
+     */
+    static Stream<DynamicTest> casesAgainst(Broker probed, TestBed bed, String namePrefix, Optional<String> noWebSocket) {
         List<DynamicTest> tests = new ArrayList<>();
         for (Example example : Example.values()) {
+            Runnable webSocketListener = () -> noWebSocket.filter(reason -> example.transport() == Example.Transport.WSS)
+                    .ifPresent(Assumptions::abort);
             tests.add(DynamicTest.dynamicTest(example + ": round trip", () -> {
-                ExampleRun run = ExampleRun.of(example, lenient, "lenient-" + example.name().toLowerCase());
-                RoundTripAssertions.assertCompleteRoundTrip(run.execute(), run, lenient, 1);
+                webSocketListener.run();
+                ExampleRun run = ExampleRun.of(example, probed, namePrefix + example.name().toLowerCase());
+                RoundTripAssertions.assertCompleteRoundTrip(run.execute(), run, probed, 1);
             }));
             // The faults that hinge on what the broker refuses. Those that need no broker (a missing variable)
             // end the same against any, and those that need control of it are never run against an external
             // one: FaultIT has both.
             Arrays.stream(Fault.values()).filter(fault -> fault.appliesTo(example) && dependsOnRefusals(fault.needs()))
                     .forEach(fault ->
-                    tests.add(DynamicTest.dynamicTest(example + ": " + fault,
-                            () -> FaultCase.check(example, fault, lenient, bed, "lenient-"))));
+                    tests.add(DynamicTest.dynamicTest(example + ": " + fault, () -> {
+                        webSocketListener.run();
+                        FaultCase.check(example, fault, probed, bed, namePrefix);
+                    })));
         }
-        tests.add(DynamicTest.dynamicTest("doctor: healthy, with a warning at the SNI step",
-                () -> DoctorIT.checkHealthyRun(lenient, "lenient-doctor")));
+        Runnable doctorsWebSocket = () -> noWebSocket.ifPresent(reason ->
+                Assumptions.abort("the doctor checks both transports: " + reason));
+        tests.add(DynamicTest.dynamicTest("doctor: healthy" + (probed.can(Capability.REFUSES_MISSING_SNI) ? ""
+                : ", with a warning at the SNI step"), () -> {
+                    doctorsWebSocket.run();
+                    DoctorIT.checkHealthyRun(probed, namePrefix + "doctor");
+                }));
         for (DoctorIT.Diagnosis diagnosis : DoctorIT.Diagnosis.values()) {
             if (diagnosis.needs().filter(capability -> capability == Capability.LOCAL).isPresent()) {
                 continue; // needs control of the broker: never run against an external one; DoctorIT has it
             }
-            tests.add(DynamicTest.dynamicTest("doctor: " + diagnosis,
-                    () -> DoctorIT.checkDiagnosis(diagnosis, lenient, bed, "lenient-doctor-")));
+            tests.add(DynamicTest.dynamicTest("doctor: " + diagnosis, () -> {
+                doctorsWebSocket.run();
+                DoctorIT.checkDiagnosis(diagnosis, probed, bed, namePrefix + "doctor-");
+            }));
         }
         return tests.stream();
     }
@@ -74,16 +102,19 @@ class ExternalModeIT {
         return needs.filter(capability -> capability.name().startsWith("REFUSES_")).isPresent();
     }
 
-    /** The broker as a user's MQTT_* variables describe it, through external mode's own code. */
-    private static Broker describedByVariables(Endpoint local, TestBed bed) {
+    /**
+     * The broker at {@code endpoint} as a user's MQTT_* variables describe it, through external mode's own code; its
+     * name resolves through the run's hosts file (to 127.0.0.1), for the examples.
+     */
+    static Broker describedByVariables(Endpoint endpoint, TestBed bed) {
         Map<String, String> userEnvironment = new HashMap<>();
-        userEnvironment.put("MQTT_HOST", local.host());
-        userEnvironment.put("MQTT_PORT", String.valueOf(local.tlsPort()));
-        userEnvironment.put("MQTT_WS_PORT", String.valueOf(local.wssPort()));
-        userEnvironment.put("MQTT_WS_PATH", local.wsPath());
-        userEnvironment.put("MQTT_USERNAME", local.username());
-        userEnvironment.put("MQTT_PASSWORD", local.password());
-        local.caFile().ifPresent(ca -> userEnvironment.put("MQTT_CA_FILE", ca.toString()));
+        userEnvironment.put("MQTT_HOST", endpoint.host());
+        userEnvironment.put("MQTT_PORT", String.valueOf(endpoint.tlsPort()));
+        userEnvironment.put("MQTT_WS_PORT", String.valueOf(endpoint.wssPort()));
+        userEnvironment.put("MQTT_WS_PATH", endpoint.wsPath());
+        userEnvironment.put("MQTT_USERNAME", endpoint.username());
+        userEnvironment.put("MQTT_PASSWORD", endpoint.password());
+        endpoint.caFile().ifPresent(ca -> userEnvironment.put("MQTT_CA_FILE", ca.toString()));
         return ExternalBroker.fromEnvironment(userEnvironment, Optional.of(bed.hostsFile()));
     }
 }

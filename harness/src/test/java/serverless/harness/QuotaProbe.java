@@ -2,26 +2,26 @@ package serverless.harness;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import serverless.harness.Broker.Capability;
 import serverless.harness.BrokerProbe.Finding;
+import serverless.harness.broker.RawMqtt;
+import serverless.harness.broker.RawMqtt.Connack;
+import serverless.harness.broker.RawMqtt.Packet;
 
 /**
  * Finds out which of Serverless' quotas a broker enforces, as its clients meet them, before the suite
@@ -30,14 +30,20 @@ import serverless.harness.BrokerProbe.Finding;
  * over-rate client instead of dropping its messages, and many brokers have neither quota. A quota case the
  * broker does not enforce is then skipped with the finding as its reason.
  *
- * <p>Each probe is one MQTT 3.1.1 connection with the broker's user, on client ids and a topic of its own.
+ * <p>Each probe is one MQTT 3.1.1 connection with the broker's user, on client ids and a topic of its own. Like
+ * {@link BrokerProbe}'s handshakes, it goes to the broker's address and sends the broker's host name as SNI, and
+ * the certificate must name it, as in the examples' JVMs: the name itself need not resolve in this JVM (in external
+ * mode it resolves names through DNS, which knows nothing of the test names of the brokers the suite starts). A
+ * probe that cannot connect, or whose connection ends early, finds no refusal: it says so, and why.
  */
 final class QuotaProbe {
 
-    /** More than a Serverless client's bucket of 10 holds, sent as fast as PUBACKs come back. */
+    /** More than a Serverless client's bucket of 10 holds, sent at once. */
     static final int BURST = 30;
     /** Over the 1024 characters Serverless accepts. */
     static final int LONG_CLIENT_ID = 1100;
+    /** MQTT 3.1.1's CONNACK return code for a client id the broker does not accept. */
+    private static final int IDENTIFIER_REJECTED = 2;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** Long enough for a broker that pauses an over-rate client (EMQX 5.8) to deliver the whole burst. */
     private static final Duration BURST_BACK = Duration.ofSeconds(4);
@@ -54,40 +60,57 @@ final class QuotaProbe {
     }
 
     /**
-     * Refused: fewer than the whole burst of QoS 1 messages came back through the client's own subscription.
-     * The burst is sent without waiting for each PUBACK, so that even a slow machine sends it within the
-     * second that would refill a Serverless client's bucket.
+     * Refused: every PUBACK came, and fewer than the whole burst of QoS 1 messages came back through the client's
+     * own subscription. The burst is sent without waiting for each PUBACK, so that even a slow machine sends it
+     * within the second that would refill a Serverless client's bucket.
      */
     private static Finding publishRate(Broker broker, SSLContext trust) {
         String what = "QoS 1 messages published faster than 10 a second by one client";
         String clientId = "probe-" + UUID.randomUUID().toString().substring(0, 8);
         String topic = "serverless-examples/probe/" + clientId;
-        Set<String> back = ConcurrentHashMap.newKeySet();
-        MqttAsyncClient client = null;
-        try {
-            client = new MqttAsyncClient("ssl://" + broker.host() + ":" + broker.tlsPort(), clientId, new MemoryPersistence());
-            client.setCallback(new Collector(back));
-            MqttConnectOptions options = options(broker, trust);
-            options.setMaxInflight(BURST);
-            client.connect(options).waitForCompletion(TIMEOUT.toMillis());
-            client.subscribe(topic, 1).waitForCompletion(TIMEOUT.toMillis());
-            List<IMqttDeliveryToken> sent = new ArrayList<>();
-            for (int i = 1; i <= BURST; i++) {
-                sent.add(client.publish(topic, ("probe #" + i).getBytes(UTF_8), 1, false));
+        try (SSLSocket socket = connect(broker, trust); RawMqtt client = RawMqtt.over(socket, RawMqtt.V3_1_1)) {
+            Connack connack = client.connect(clientId, broker.username(), broker.password(), true);
+            if (connack.reasonCode() != 0) {
+                return new Finding(false, what + " (could not be probed: CONNACK return code " + connack.reasonCode() + ")");
             }
-            for (IMqttDeliveryToken token : sent) {
-                token.waitForCompletion(TIMEOUT.toMillis()); // its PUBACK: over the rate, 3.1.1 is acknowledged too
+            List<Integer> granted = client.subscribe(1, topic);
+            if (granted.get(0) >= 0x80) {
+                return new Finding(false, what + " (could not be probed: the subscription to " + topic + " was refused)");
             }
-            try {
-                Awaitility.await().atMost(BURST_BACK).pollInterval(Duration.ofMillis(50)).until(() -> back.size() == BURST);
-                return new Finding(false, what + " (all " + BURST + " of a burst came back)");
-            } catch (ConditionTimeoutException fewer) {
-                return new Finding(true, what + " (" + back.size() + " of a burst of " + BURST + " came back)");
+            client.publishQos1Burst(topic, "probe #", BURST);
+            // Its PUBACKs within the timeout (over the rate, MQTT 3.1.1 is acknowledged too), then the burst back
+            // within BURST_BACK of the last one; what comes back before is counted too.
+            Set<String> back = new HashSet<>();
+            int acknowledged = 0;
+            Instant until = Instant.now().plus(TIMEOUT);
+            while (back.size() < BURST) {
+                Duration left = Duration.between(Instant.now(), until);
+                if (left.isNegative() || left.isZero()) {
+                    break;
+                }
+                socket.setSoTimeout((int) Math.max(1, left.toMillis()));
+                Packet packet;
+                try {
+                    packet = client.read();
+                } catch (SocketTimeoutException late) {
+                    break;
+                }
+                if (packet.type() == RawMqtt.PUBLISH) {
+                    back.add(new String(client.acknowledge(packet), UTF_8));
+                } else if (packet.type() == RawMqtt.PUBACK && ++acknowledged == BURST) {
+                    until = Instant.now().plus(BURST_BACK);
+                }
             }
-        } catch (MqttException e) {
-            return new Finding(false, what + " (could not be probed: " + e.getMessage() + ")");
-        } finally {
-            close(client);
+            if (acknowledged < BURST) {
+                return new Finding(false, what + " (could not be probed: " + acknowledged + " of " + BURST
+                        + " PUBACKs within " + TIMEOUT.toSeconds() + " s)");
+            }
+            client.disconnect();
+            return back.size() == BURST
+                    ? new Finding(false, what + " (all " + BURST + " of a burst came back)")
+                    : new Finding(true, what + " (" + back.size() + " of a burst of " + BURST + " came back)");
+        } catch (IOException | RuntimeException e) {
+            return new Finding(false, what + " (could not be probed: " + e + ")");
         }
     }
 
@@ -95,58 +118,38 @@ final class QuotaProbe {
     private static Finding longClientId(Broker broker, SSLContext trust) {
         String what = "a client id of " + LONG_CLIENT_ID + " characters";
         String clientId = "probe-" + "x".repeat(LONG_CLIENT_ID - "probe-".length());
-        MqttAsyncClient client = null;
-        try {
-            client = new MqttAsyncClient("ssl://" + broker.host() + ":" + broker.tlsPort(), clientId, new MemoryPersistence());
-            client.connect(options(broker, trust)).waitForCompletion(TIMEOUT.toMillis());
-            return new Finding(false, what + " (the connection was accepted)");
-        } catch (MqttException e) {
-            return e.getReasonCode() == MqttException.REASON_CODE_INVALID_CLIENT_ID
-                    ? new Finding(true, what + " (CONNACK: identifier rejected)")
-                    : new Finding(false, what + " (could not be probed: " + e.getMessage() + ")");
-        } finally {
-            close(client);
-        }
-    }
-
-    private static MqttConnectOptions options(Broker broker, SSLContext trust) {
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1); // no fallback to 3.1: one CONNECT
-        options.setUserName(broker.username());
-        options.setPassword(broker.password().toCharArray());
-        options.setSocketFactory(trust.getSocketFactory());
-        options.setHttpsHostnameVerificationEnabled(true);
-        options.setConnectionTimeout((int) TIMEOUT.toSeconds());
-        options.setCleanSession(true);
-        return options;
-    }
-
-    private static void close(MqttAsyncClient client) {
-        if (client == null) {
-            return;
-        }
-        try {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(2_000);
+        try (SSLSocket socket = connect(broker, trust); RawMqtt client = RawMqtt.over(socket, RawMqtt.V3_1_1)) {
+            int code = client.connect(clientId, broker.username(), broker.password(), true).reasonCode();
+            if (code == 0) {
+                client.disconnect();
+                return new Finding(false, what + " (the connection was accepted)");
             }
-            client.close(true);
-        } catch (MqttException e) {
-            // gone already: nothing of the probe's is left on the broker (clean session)
+            return code == IDENTIFIER_REJECTED
+                    ? new Finding(true, what + " (CONNACK: identifier rejected)")
+                    : new Finding(false, what + " (could not be probed: CONNACK return code " + code + ")");
+        } catch (IOException | RuntimeException e) {
+            return new Finding(false, what + " (could not be probed: " + e + ")");
         }
     }
 
-    private record Collector(Set<String> back) implements MqttCallback {
-        @Override
-        public void connectionLost(Throwable cause) {
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            back.add(new String(message.getPayload(), UTF_8));
-        }
-
-        @Override
-        public void deliveryComplete(IMqttDeliveryToken token) {
+    /**
+     * A TLS connection to the broker's address, sending its host name as SNI (the JDK sends a dotted name, as the
+     * examples' JVMs do) and checking the certificate against that name, with reads bounded by the timeout.
+     */
+    private static SSLSocket connect(Broker broker, SSLContext trust) throws IOException {
+        Socket plain = new Socket();
+        try {
+            plain.connect(new InetSocketAddress(broker.ipAddress(), broker.tlsPort()), (int) TIMEOUT.toMillis());
+            plain.setSoTimeout((int) TIMEOUT.toMillis());
+            SSLSocket tls = (SSLSocket) trust.getSocketFactory().createSocket(plain, broker.host(), broker.tlsPort(), true);
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(parameters);
+            tls.startHandshake();
+            return tls;
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
         }
     }
 }

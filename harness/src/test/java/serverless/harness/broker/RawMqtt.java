@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLSocket;
@@ -18,29 +19,37 @@ import javax.net.ssl.SSLSocket;
  * A bare MQTT 3.1.1 or 5 client over TLS that writes and reads the packets byte by byte, for the broker's own tests:
  * what they check is what a client library hides or refuses to send (a PUBACK's reason code, a DISCONNECT before the
  * close, a client id or packet over a quota). It sends no properties. Reads time out after 5 s.
+ *
+ * <p>Public for the suite's {@code QuotaProbe}, which meets a broker's quotas through it on a connection of its own
+ * (to the broker's address, with its host name as SNI): a client library would look the name up in the test JVM,
+ * where it may not resolve.
  */
-final class RawMqtt implements AutoCloseable {
+public final class RawMqtt implements AutoCloseable {
 
-    static final int V3_1_1 = 4;
-    static final int V5 = 5;
+    public static final int V3_1_1 = 4;
+    public static final int V5 = 5;
     /** The reason code of an acknowledgement that carries none: MQTT 3.1.1 always, MQTT 5 when it is 0 (success). */
     static final int NO_REASON_CODE = -1;
 
-    static final int CONNACK = 2;
-    static final int PUBACK = 4;
+    public static final int CONNACK = 2;
+    public static final int PUBLISH = 3;
+    public static final int PUBACK = 4;
     static final int SUBACK = 9;
     static final int UNSUBACK = 11;
     static final int DISCONNECT = 14;
 
-    /** A packet as read: its type (the first byte's high nibble) and the bytes after its remaining length. */
-    record Packet(int type, byte[] body) {
+    /**
+     * A packet as read: its type (the first byte's high nibble), its flags (the low nibble) and the bytes after its
+     * remaining length.
+     */
+    public record Packet(int type, int flags, byte[] body) {
         int packetId() {
             return (body[0] & 0xFF) << 8 | body[1] & 0xFF;
         }
     }
 
     /** A CONNACK: the session-present flag and the reason code (MQTT 3.1.1: the return code). */
-    record Connack(boolean sessionPresent, int reasonCode) {
+    public record Connack(boolean sessionPresent, int reasonCode) {
     }
 
     private final int version;
@@ -61,8 +70,13 @@ final class RawMqtt implements AutoCloseable {
         return new RawMqtt(version, TestTls.handshake(ca, host, port, null, true));
     }
 
+    /** Over a TLS connection the caller made, with its own SNI, verification and read timeout. */
+    public static RawMqtt over(SSLSocket socket, int version) throws IOException {
+        return new RawMqtt(version, socket);
+    }
+
     /** Sends a CONNECT (user and password may be null) and reads the CONNACK. */
-    Connack connect(String clientId, String user, String password, boolean cleanStart) throws IOException {
+    public Connack connect(String clientId, String user, String password, boolean cleanStart) throws IOException {
         write(connectPacket(version, clientId, user, password, cleanStart));
         Packet connack = read();
         if (connack.type() != CONNACK) {
@@ -73,11 +87,19 @@ final class RawMqtt implements AutoCloseable {
 
     /** Subscribes to {@code filters} at QoS 0 in one SUBSCRIBE and returns the SUBACK's codes, one per filter. */
     List<Integer> subscribe(String... filters) throws IOException {
+        return subscribe(0, filters);
+    }
+
+    /**
+     * Subscribes to {@code filters} at {@code qos} in one SUBSCRIBE and returns the SUBACK's codes, one per filter.
+     * At QoS 1, the caller acknowledges what the broker sends ({@link #acknowledge}).
+     */
+    public List<Integer> subscribe(int qos, String... filters) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         int packetId = packetIdAndProperties(body);
         for (String filter : filters) {
             writeString(body, filter);
-            body.write(0); // QoS 0, and MQTT 5's other options at their defaults
+            body.write(qos); // and MQTT 5's other options at their defaults
         }
         write(packet(0x82, body.toByteArray()));
         byte[] suback = awaitAck(SUBACK, packetId).body();
@@ -103,6 +125,50 @@ final class RawMqtt implements AutoCloseable {
     /** Sends a QoS 0 PUBLISH. */
     void publishQos0(String topic, byte[] payload) throws IOException {
         write(publishPacket(topic, payload, 0));
+    }
+
+    /**
+     * Sends QoS 1 PUBLISHes with the payloads {@code prefix + 0} to {@code prefix + (count - 1)}, all at once, without
+     * reading anything: the caller reads their PUBACKs (and, subscribed to {@code topic}, the messages back).
+     */
+    public void publishQos1Burst(String topic, String prefix, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            out.write(publishPacket(topic, (prefix + i).getBytes(StandardCharsets.UTF_8), nextPacketId()));
+        }
+        out.flush();
+    }
+
+    /**
+     * The payload of a PUBLISH the broker sent ({@code publish}, as read), acknowledged with a PUBACK at QoS 1. A QoS 2
+     * one fails: this client never subscribes at QoS 2.
+     */
+    public byte[] acknowledge(Packet publish) throws IOException {
+        int qos = publish.flags() >> 1 & 3;
+        if (publish.type() != PUBLISH || qos > 1) {
+            throw new IOException("expected a PUBLISH at QoS 0 or 1, got packet type " + publish.type() + " (QoS " + qos + ")");
+        }
+        byte[] body = publish.body();
+        int at = 2 + ((body[0] & 0xFF) << 8 | body[1] & 0xFF); // after the topic name
+        int packetId = 0;
+        if (qos == 1) {
+            packetId = (body[at] & 0xFF) << 8 | body[at + 1] & 0xFF;
+            at += 2;
+        }
+        if (version == V5) { // skip the properties: their length, a variable byte integer, then them
+            int length = 0;
+            int shift = 0;
+            int digit;
+            do {
+                digit = body[at++] & 0xFF;
+                length |= (digit & 0x7F) << shift;
+                shift += 7;
+            } while ((digit & 0x80) != 0);
+            at += length;
+        }
+        if (qos == 1) {
+            write(new byte[] {0x40, 2, (byte) (packetId >> 8), (byte) packetId});
+        }
+        return Arrays.copyOfRange(body, at, body.length);
     }
 
     /**
@@ -144,11 +210,11 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** The next packet. */
-    Packet read() throws IOException {
+    public Packet read() throws IOException {
         int first = in.readUnsignedByte();
         byte[] body = new byte[readVariableLength()];
         in.readFully(body);
-        return new Packet(first >> 4, body);
+        return new Packet(first >> 4, first & 0x0F, body);
     }
 
     /**
@@ -169,7 +235,7 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** Sends a DISCONNECT (normal disconnection) and closes the connection. */
-    void disconnect() throws IOException {
+    public void disconnect() throws IOException {
         write(new byte[] {(byte) 0xE0, 0});
         close();
     }
