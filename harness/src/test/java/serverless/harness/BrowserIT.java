@@ -34,6 +34,7 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -54,16 +55,15 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import serverless.harness.broker.Folders;
 import serverless.harness.broker.Transport;
-import serverless.harness.pki.TestPki;
 
 /**
  * browser-example's page in a real headless Chromium, as a user runs it: served from the module folder by a
  * tiny HTTP server, the form filled in and submitted, the page's steps and error line read back.
  *
- * <p>Chromium resolves the deployment's name to the local broker ({@code --host-resolver-rules}), so it connects
+ * <p>Chromium resolves the broker's name to the broker's address ({@code --host-resolver-rules}), so it connects
  * by that name and sends it as SNI, as it would to Serverless, whose front refuses any other SNI. It trusts the
- * test CA as a user trusts a private CA: in an NSS database of its own (a throwaway $HOME), so it checks the
- * certificate's name and dates as in production. Where certutil (Debian: libnss3-tools) is missing it falls back
+ * broker's CA file (the test CA; in external mode MQTT_CA_FILE, if set) as a user trusts a private CA: in an NSS
+ * database of its own (a throwaway $HOME), so it checks the certificate's name and dates as in production. Where certutil (Debian: libnss3-tools) is missing it falls back
  * to {@code --ignore-certificate-errors-spki-list} with the test server's key, which Chromium honours by skipping
  * every check for a chain holding that key, the name included: the cases that prove those checks are then skipped.
  * Never a blanket ignore. One browser for the whole class, its cases one after another. Without a Chromium or
@@ -122,18 +122,22 @@ class BrowserIT {
         // The browser's console, where Chromium says why a WebSocket failed (a page cannot read that).
         options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         Map<String, String> environment = Map.of();
-        if (broker.host().equals(TestBed.DEPLOYMENT_HOST)) {
-            // The local broker or EMQX in a container: the deployment's name leads to this machine. Against your own
-            // deployment: DNS and the browser's own trust store, as for a user.
-            options.addArguments("--host-resolver-rules=MAP " + TestBed.DEPLOYMENT_HOST + " 127.0.0.1");
+        // The broker's name leads to the address the suite found for it (the local broker, EMQX in a container, or the
+        // address external mode resolved once), so the browser connects by that name, sends it as SNI and checks it.
+        options.addArguments("--host-resolver-rules=MAP " + broker.host() + " " + broker.ipAddress());
+        if (broker.caFile().isPresent()) {
+            // A private CA (the test CA, or MQTT_CA_FILE in external mode), trusted as a user trusts one.
             home = Files.createTempDirectory("browser-it-home-");
-            trust = Trust.choose(home, bed.pki());
+            trust = Trust.choose(home, broker.caFile().get());
             if (trust == Trust.NSS_DATABASE) {
                 environment = Map.of("HOME", home.toString()); // Chromium on Linux reads $HOME/.pki/nssdb
-            } else {
+            } else if (broker.caFile().get().equals(bed.pki().caCertificate())) {
                 options.addArguments("--ignore-certificate-errors-spki-list=" + spkiSha256(bed.pki().serverCertificateChain()));
+            } else {
+                Assumptions.abort("the browser can trust MQTT_CA_FILE (" + broker.caFile().get() + ") only through an NSS"
+                        + " database, made with certutil, which is not installed (Debian: libnss3-tools): not tested");
             }
-            System.out.println("[harness] BrowserIT: the browser trusts the test server through " + trust.description);
+            System.out.println("[harness] BrowserIT: the browser trusts the broker through " + trust.description);
         }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(driver.toFile()) // the system's: never Selenium Manager's download
@@ -387,11 +391,11 @@ class BrowserIT {
 
     /** How the browser comes to trust the test server. */
     enum Trust {
-        /** The test CA in a throwaway NSS database, as a user adds a private CA: names and dates are checked. */
-        NSS_DATABASE("the test CA in a throwaway NSS database ($HOME/.pki/nssdb)"),
+        /** The CA file in a throwaway NSS database, as a user adds a private CA: names and dates are checked. */
+        NSS_DATABASE("its CA file in a throwaway NSS database ($HOME/.pki/nssdb)"),
         /** Chromium's switch: any certificate chain with the test server's key, whatever its name or dates. */
         SPKI_LIST("--ignore-certificate-errors-spki-list with the test server's key (no certutil here)"),
-        /** Your own deployment: the browser's own trust store. */
+        /** A broker with a public CA (your deployment without MQTT_CA_FILE): the browser's own trust store. */
         OWN_TRUST_STORE("its own trust store");
 
         final String description;
@@ -400,8 +404,8 @@ class BrowserIT {
             this.description = description;
         }
 
-        /** An NSS database in {@code home} trusting the test CA where certutil is installed, else the SPKI switch. */
-        static Trust choose(Path home, TestPki pki) throws IOException, InterruptedException {
+        /** An NSS database in {@code home} trusting {@code caFile} where certutil is installed, else the SPKI switch. */
+        static Trust choose(Path home, Path caFile) throws IOException, InterruptedException {
             Optional<Path> certutil = Chromium.first(Stream.concat(Chromium.onPath("certutil"), Stream.of(Path.of("/usr/bin/certutil"))));
             if (certutil.isEmpty()) {
                 return SPKI_LIST;
@@ -409,7 +413,7 @@ class BrowserIT {
             Path database = Files.createDirectories(home.resolve(".pki/nssdb"));
             run(certutil.get().toString(), "-d", "sql:" + database, "-N", "--empty-password");
             run(certutil.get().toString(), "-d", "sql:" + database, "-A", "-t", "C,,", "-n", "serverless-examples test CA",
-                    "-i", pki.caCertificate().toString());
+                    "-i", caFile.toString());
             return NSS_DATABASE;
         }
 

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,7 +22,7 @@ import serverless.harness.Broker.Capability;
  * that hinge on its refusals, and the doctor pass against it, and the refusals it does not make are skipped with the
  * probe's finding. Skipped, with the reason, where Mosquitto is not installed.
  */
-@Tag("complete")
+@CompleteTier
 @ExtendWith(TestBedExtension.class)
 @Timeout(60)
 class MosquittoIT {
