@@ -23,6 +23,7 @@ import serverless.harness.pki.TestPki;
  * What the harness hands the EMQX container, checked without Docker: the listeners, TLS and
  * authentication settings, Serverless' quotas, and the files it mounts.
  */
+@CompleteTier
 class EmqxContainerBrokerTest {
 
     @TempDir

@@ -43,6 +43,7 @@ import serverless.harness.pki.TestPki;
  * reaches the broker at its address, sends the name as SNI and checks the certificate against it, finds what the
  * broker refuses, and finds no refusal where it cannot connect.
  */
+@CompleteTier
 class QuotaProbeTest {
 
     /** In no hosts file this JVM reads (test-hosts), and in no DNS: a name only the examples' hosts files know. */

@@ -15,9 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import serverless.harness.CompleteTier;
 import serverless.harness.pki.TestPki;
 
 /** Each fault server fails a JDK client's handshake the way it promises, with the JDK's own exceptions. */
+@CompleteTier
 @Timeout(10)
 class FaultServersTest {
 

@@ -8,7 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import serverless.harness.CompleteTier;
 
+@CompleteTier
 class UnansweredConnectTest {
 
     @Test
