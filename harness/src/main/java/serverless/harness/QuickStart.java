@@ -79,9 +79,9 @@ public final class QuickStart {
         LocalDeployment.quietLogging(); // before the broker logs anything
         System.out.println("Quick start: build the examples, start a Serverless-like broker on this machine, run each"
                 + " example against it.");
-        // Maven builds on one core: meanwhile the broker starts (some 10 CPU-seconds: its test PKI, HiveMQ) and the
-        // Node.js and Python examples' dependencies install, printing nothing.
-        ExecutorService meanwhile = Executors.newCachedThreadPool(task -> {
+        // Maven builds on one core. Meanwhile, one after another on the other, the broker starts (some 10 CPU-seconds:
+        // its test PKI, HiveMQ) and the Node.js and Python examples' dependencies install, printing nothing.
+        ExecutorService meanwhile = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "quick-start-meanwhile");
             thread.setDaemon(true); // never keeps Maven waiting
             return thread;
