@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -132,11 +133,14 @@ public final class QuickStart {
         return exitCode(outcomes);
     }
 
+    /** The deployment once started: usually long before the build ends (it takes some seconds, HiveMQ at most 60). */
     private static LocalDeployment started(Future<LocalDeployment> starting) throws Exception {
         try {
-            return starting.get(); // bounded: the broker gives HiveMQ's start 60 s
+            return starting.get(3, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the local broker did not start within 3 minutes", e);
         }
     }
 
