@@ -10,20 +10,28 @@ import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * The quick start, {@code ./mvnw -q package -Pquickstart} from the repository root (the {@code quickstart}
- * profile of harness/pom.xml runs this once every module is packaged): starts a Serverless-like
- * {@link LocalDeployment}, runs every {@link Example} and the doctor against it one after another, each
- * as a user runs it ({@code java -cp <module>/target/<module>.jar <main class>} in a JVM of its own,
- * configured only by MQTT_* variables), prints what each one prints, then a table, stops the broker, and
- * exits non-zero unless every one passed.
+ * profile of the root pom.xml builds only the harness, and harness/pom.xml's runs this): packages the Java
+ * examples and the doctor ({@link ExampleBuild}, one line per module), starts a Serverless-like
+ * {@link LocalDeployment}, runs every {@link Example} and the doctor against it one after another, each as a user
+ * runs it ({@code java -cp <module>/target/<module>.jar <main class>} in a JVM of its own, configured only by
+ * MQTT_* variables), prints what each one prints, then a table, stops the broker, and exits non-zero unless every
+ * one that ran passed.
  */
 public final class QuickStart {
 
@@ -64,31 +72,87 @@ public final class QuickStart {
         }
     }
 
+    /**
+     * {@code args}, from harness/pom.xml, say how the Maven that runs this resolves, for the one it starts:
+     * {@code offline=true|false} and {@code localRepository=<folder>}.
+     */
     public static void main(String[] args) throws Exception {
         LocalDeployment.quietLogging(); // before the broker logs anything
-        List<Outcome> outcomes = new ArrayList<>();
-        try (LocalDeployment deployment = LocalDeployment.start(LocalDeployment.DEFAULT_HOST)) {
-            Map<String, String> variables = deployment.variables();
-            System.out.printf("Serverless-like local broker for %s is up: MQTT over TLS on port %s, over WSS on port %s,"
-                    + " path %s (Serverless: 8883, 8084, /mqtt).%n", deployment.host(), variables.get("MQTT_PORT"),
-                    variables.get("MQTT_WS_PORT"), variables.get("MQTT_WS_PATH"));
-            for (Example example : Example.values()) {
-                outcomes.add(run(example.program(), example.stack(), example.transport().toString(),
-                        exampleVariables(variables, example.transport()), deployment.hostsFile()));
+        System.out.println("Quick start: build the examples, start a Serverless-like broker on this machine, run each"
+                + " example against it.");
+        // Maven builds on one core. Meanwhile, one after another on the other, the broker starts (some 10 CPU-seconds:
+        // its test PKI, HiveMQ) and the Node.js and Python examples' dependencies install, printing nothing.
+        ExecutorService meanwhile = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "quick-start-meanwhile");
+            thread.setDaemon(true); // never keeps Maven waiting
+            return thread;
+        });
+        Future<LocalDeployment> starting = meanwhile.submit(() -> LocalDeployment.start(LocalDeployment.DEFAULT_HOST));
+        for (Example example : Example.values()) {
+            if (example.program() instanceof ScriptProgram) {
+                meanwhile.submit(example::unavailableReason); // installs once; its run later gets the answer
             }
-            // The doctor checks both transports: it takes MQTT_PORT, MQTT_WS_PORT and MQTT_WS_PATH.
-            outcomes.add(run(JavaProgram.DOCTOR, "Paho, MQTT 5, and JDK TLS checks", "TLS + WSS", variables,
-                    deployment.hostsFile()));
-            System.out.println();
-            System.out.println("Stopping the local broker...");
         }
+        boolean built = build(args);
+        try (LocalDeployment deployment = started(starting)) {
+            exitNow(deployment, built ? runAll(deployment) : 1);
+        }
+    }
+
+    /** Packages the Java examples and the doctor ({@link ExampleBuild}); false, with what went wrong printed, if it failed. */
+    private static boolean build(String[] args) throws IOException, InterruptedException {
+        Map<String, String> maven = Arrays.stream(args).map(arg -> arg.split("=", 2)).filter(pair -> pair.length == 2)
+                .collect(Collectors.toMap(pair -> pair[0], pair -> pair[1]));
+        Path root = Program.repositoryRoot().toAbsolutePath().normalize();
+        Path log = root.resolve("harness/target/quickstart-build.log");
+        System.out.println("Building the Java examples and the doctor, tests skipped (Maven's output: "
+                + root.relativize(log) + "):");
+        return ExampleBuild.run(ExampleBuild.command(root, System.getProperty("os.name").startsWith("Windows"),
+                Boolean.parseBoolean(maven.get("offline")), maven.get("localRepository"), ExampleBuild.modules()),
+                root, log, ExampleBuild.BOUND, System.out);
+    }
+
+    /** Runs every example and the doctor against the deployment, one after another, prints the table; the exit code. */
+    private static int runAll(LocalDeployment deployment) throws IOException, InterruptedException {
+        Map<String, String> variables = deployment.variables();
+        System.out.printf("Serverless-like local broker for %s is up: MQTT over TLS on port %s, over WSS on port %s,"
+                + " path %s (Serverless: 8883, 8084, /mqtt).%n", deployment.host(), variables.get("MQTT_PORT"),
+                variables.get("MQTT_WS_PORT"), variables.get("MQTT_WS_PATH"));
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Example example : Example.values()) {
+            outcomes.add(run(example.program(), example.stack(), example.transport().toString(),
+                    exampleVariables(variables, example.transport()), deployment.hostsFile()));
+        }
+        // The doctor checks both transports: it takes MQTT_PORT, MQTT_WS_PORT and MQTT_WS_PATH.
+        outcomes.add(run(JavaProgram.DOCTOR, "Paho, MQTT 5, and JDK TLS checks", "TLS + WSS", variables,
+                deployment.hostsFile()));
+        System.out.println();
+        System.out.println("Stopping the local broker...");
         System.out.println();
         System.out.print(table(outcomes));
-        int exitCode = exitCode(outcomes);
-        if (exitCode != 0) {
-            // exec:java runs this inside Maven's JVM: System.exit ends Maven with this code (the broker is stopped).
-            System.exit(exitCode);
+        return exitCode(outcomes);
+    }
+
+    /** The deployment once started: usually long before the build ends (it takes some seconds, HiveMQ at most 60). */
+    private static LocalDeployment started(Future<LocalDeployment> starting) throws Exception {
+        try {
+            return starting.get(3, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the local broker did not start within 3 minutes", e);
         }
+    }
+
+    /**
+     * Ends the quick start (and, under exec:java, Maven) with {@code exitCode}: closes the broker's ports and deletes
+     * its folder, but leaves HiveMQ's graceful stop (3 to 4 s of waiting) to the JVM's exit.
+     */
+    private static void exitNow(LocalDeployment deployment, int exitCode) {
+        System.out.flush();
+        deployment.broker().closeAsTheJvmExits();
+        deployment.close(); // the broker is closed already: this deletes the deployment's folder
+        System.exit(exitCode);
     }
 
     /** An example takes MQTT_PORT for its own transport, as a user exports it: MQTT_PORT=$MQTT_WS_PORT for WSS. */
