@@ -10,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 
 /** The one-line errors this module adds for Serverless' quotas, with the phrases the harness checks. */
+@ResourceLock(Resources.SYSTEM_ERR) // it reads what Failures prints there
 class FailuresTest {
 
     private static final ExampleSettings SETTINGS = ExampleSettings.from(Map.of(

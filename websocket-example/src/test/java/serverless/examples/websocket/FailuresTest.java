@@ -19,11 +19,14 @@ import java.util.Locale;
 import java.util.Map;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 
 /**
  * The one-line errors this module adds for Serverless' quotas, with the phrases the harness checks. The HiveMQ
  * client's PUBACK and CONNACK are built with its internal classes: its API has interfaces only.
  */
+@ResourceLock(Resources.SYSTEM_ERR) // it reads what Failures prints there
 class FailuresTest {
 
     private static final ExampleSettings SETTINGS = ExampleSettings.from(Map.of(
