@@ -32,13 +32,23 @@ public final class TierSummary implements TestExecutionListener {
     private record Proof(String what, Class<?> testClass, String method) {
     }
 
+    /** A class that ended as a whole, and how many tests it holds as far as the plan knows them before they run. */
+    private record WholeClass(boolean failed, String reason, long tests) {
+    }
+
     private record Outcome(String className, String method, String displayName, TestExecutionResult.Status status,
             String reason) {
     }
 
     private final ConcurrentLinkedQueue<Outcome> tests = new ConcurrentLinkedQueue<>();
-    /** Classes skipped or failed as a whole (a disabled class, a failed {@code @BeforeAll}), with the reason. */
-    private final Map<String, String> wholeClasses = new ConcurrentHashMap<>();
+    /** Classes skipped or failed as a whole (a disabled class, a failed {@code @BeforeAll}), by class name. */
+    private final Map<String, WholeClass> wholeClasses = new ConcurrentHashMap<>();
+    private volatile TestPlan plan;
+
+    @Override
+    public void testPlanExecutionStarted(TestPlan testPlan) {
+        plan = testPlan;
+    }
 
     @Override
     public void executionSkipped(TestIdentifier identifier, String reason) {
@@ -57,11 +67,12 @@ public final class TierSummary implements TestExecutionListener {
                     .map(MethodSource::getClassName).orElse("");
             String method = source.filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
                     .map(MethodSource::getMethodName).orElse("");
-            tests.add(new Outcome(className, method, identifier.getDisplayName(), status, reason));
+            tests.add(new Outcome(className, method, identifier.getDisplayName(), status, withoutPrefix(reason)));
         } else if (status != TestExecutionResult.Status.SUCCESSFUL) {
             source.filter(ClassSource.class::isInstance).map(ClassSource.class::cast).ifPresent(type ->
-                    wholeClasses.put(type.getClassName(), (status == TestExecutionResult.Status.FAILED ? "failed: " : "skipped: ")
-                            + reason));
+                    wholeClasses.put(type.getClassName(), new WholeClass(status == TestExecutionResult.Status.FAILED,
+                            withoutPrefix(reason), plan == null ? 0
+                                    : plan.getDescendants(identifier).stream().filter(TestIdentifier::isTest).count())));
         }
     }
 
@@ -78,15 +89,17 @@ public final class TierSummary implements TestExecutionListener {
                         + " failures, quotas, restarts and brokers holds.");
         PROOFS.forEach(proof -> lines.add("  " + describe(proof)));
         long passed = count(TestExecutionResult.Status.SUCCESSFUL);
-        long skipped = count(TestExecutionResult.Status.ABORTED);
-        long failed = count(TestExecutionResult.Status.FAILED);
-        lines.add("  " + tests.size() + " tests: " + passed + " passed, " + skipped + " skipped, " + failed + " failed");
+        long skipped = count(TestExecutionResult.Status.ABORTED) + testsInWholeClasses(false);
+        long failed = count(TestExecutionResult.Status.FAILED) + testsInWholeClasses(true);
+        lines.add("  " + (passed + skipped + failed) + " tests: " + passed + " passed, " + skipped + " skipped, " + failed
+                + " failed");
         // A skip is not a pass: each reason, once, with how many tests it skipped.
         Map<String, Long> skips = new TreeMap<>();
         tests.stream().filter(outcome -> outcome.status() == TestExecutionResult.Status.ABORTED)
                 .forEach(outcome -> skips.merge(outcome.reason(), 1L, Long::sum));
-        wholeClasses.forEach((className, reason) -> skips.merge(className.substring(className.lastIndexOf('.') + 1)
-                + " as a whole " + reason, 1L, Long::sum));
+        wholeClasses.forEach((className, whole) -> lines.add("    " + className.substring(className.lastIndexOf('.') + 1)
+                + (whole.failed() ? " FAILED as a whole: " : " skipped as a whole (" + whole.tests() + " tests): ")
+                + whole.reason()));
         skips.forEach((reason, count) -> lines.add("    skipped " + count + ": " + reason));
         if (tier.get() == Tier.EVERYDAY) {
             lines.add("The complete tier adds every fault, setting, quota, TLS version, restart and broker case, and the"
@@ -99,9 +112,9 @@ public final class TierSummary implements TestExecutionListener {
     private String describe(Proof proof) {
         List<Outcome> outcomes = tests.stream().filter(outcome -> outcome.className().equals(proof.testClass().getName())
                 && outcome.method().equals(proof.method())).toList();
-        String wholeClass = wholeClasses.get(proof.testClass().getName());
+        WholeClass whole = wholeClasses.get(proof.testClass().getName());
         if (outcomes.isEmpty()) {
-            return proof.what() + ": " + (wholeClass != null ? wholeClass : "not run");
+            return proof.what() + ": " + (whole == null ? "not run" : (whole.failed() ? "FAILED: " : "skipped: ") + whole.reason());
         }
         long passed = outcomes.stream().filter(outcome -> outcome.status() == TestExecutionResult.Status.SUCCESSFUL).count();
         StringBuilder text = new StringBuilder(proof.what() + ": " + passed + " of " + outcomes.size() + " passed");
@@ -109,6 +122,15 @@ public final class TierSummary implements TestExecutionListener {
                 text.append("; ").append(outcome.displayName())
                         .append(outcome.status() == TestExecutionResult.Status.FAILED ? " FAILED" : " skipped: " + outcome.reason()));
         return text.toString();
+    }
+
+    /** A skip's reason as the test gave it, without JUnit's "Assumption failed: ". */
+    private static String withoutPrefix(String reason) {
+        return reason == null ? "" : reason.replaceFirst("^Assumption failed: ", "");
+    }
+
+    private long testsInWholeClasses(boolean failed) {
+        return wholeClasses.values().stream().filter(whole -> whole.failed() == failed).mapToLong(WholeClass::tests).sum();
     }
 
     private long count(TestExecutionResult.Status status) {
