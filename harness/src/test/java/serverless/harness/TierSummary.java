@@ -62,7 +62,11 @@ public final class TierSummary implements TestExecutionListener {
 
     private void record(TestIdentifier identifier, TestExecutionResult.Status status, String reason) {
         Optional<org.junit.platform.engine.TestSource> source = identifier.getSource();
-        if (identifier.isTest()) {
+        // A test, or a test factory or parameterized test that ended before its tests (an assumption in a factory):
+        // counted as one test, as failsafe does not.
+        boolean methodThatEndedItself = source.filter(MethodSource.class::isInstance).isPresent()
+                && status != TestExecutionResult.Status.SUCCESSFUL;
+        if (identifier.isTest() || methodThatEndedItself) {
             String className = source.filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
                     .map(MethodSource::getClassName).orElse("");
             String method = source.filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
