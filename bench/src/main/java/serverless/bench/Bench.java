@@ -23,7 +23,7 @@ import serverless.harness.LocalDeployment;
  */
 public final class Bench {
 
-    static final String LOCAL_BROKER = "Broker: local, the harness' EmbeddedBroker (HiveMQ CE 2025.5 behind its SNI"
+    static final String LOCAL_BROKER = "Broker: local, the harness' LocalBroker (HiveMQ CE 2025.5 behind its SNI"
             + " front, in the bench's JVM, on Netty 4.2); TLS 1.3; Serverless' quotas on, the publish rate lifted for the"
             + " bench's clients; as ";
 

@@ -21,9 +21,6 @@ public enum Example {
     NODE(new ScriptProgram("node-example", ScriptProgram.Runtime.NODE, "example.js"), "MQTT.js (Node.js), MQTT 3.1.1", Transport.TLS),
     PYTHON(new ScriptProgram("python-example", ScriptProgram.Runtime.PYTHON, "example.py"), "Paho Python, MQTT 3.1.1", Transport.TLS);
 
-    /** How the example reaches the broker: MQTT over TLS (8883) or MQTT over secure WebSocket (8084). */
-    public enum Transport { TLS, WSS }
-
     private final Program program;
     private final String stack;
     private final Transport transport;

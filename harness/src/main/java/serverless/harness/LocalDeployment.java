@@ -8,14 +8,14 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import serverless.harness.broker.EmbeddedBroker;
+import serverless.harness.broker.LocalBroker;
 import serverless.harness.broker.Folders;
 import serverless.harness.pki.TestPki;
 
 /**
- * A Serverless-like deployment on this machine, for people rather than tests ({@link LocalBroker},
+ * A Serverless-like deployment on this machine, for people rather than tests ({@link StartLocalBroker},
  * {@link QuickStart}): a test PKI, a hosts file and one user with a random password in a temporary folder,
- * and the {@link EmbeddedBroker}. {@link #close()} stops the broker and deletes the folder.
+ * and the {@link LocalBroker}. {@link #close()} stops the broker and deletes the folder.
  */
 public final class LocalDeployment implements AutoCloseable {
 
@@ -27,9 +27,9 @@ public final class LocalDeployment implements AutoCloseable {
     private final TestPki pki;
     private final Path hostsFile;
     private final String password;
-    private final EmbeddedBroker broker;
+    private final LocalBroker broker;
 
-    private LocalDeployment(Path folder, TestPki pki, Path hostsFile, String password, EmbeddedBroker broker) {
+    private LocalDeployment(Path folder, TestPki pki, Path hostsFile, String password, LocalBroker broker) {
         this.folder = folder;
         this.pki = pki;
         this.hostsFile = hostsFile;
@@ -57,7 +57,7 @@ public final class LocalDeployment implements AutoCloseable {
             Path hostsFile = Files.writeString(folder.resolve("hosts"),
                     "127.0.0.1 " + host + "\n127.0.0.1 localhost\n");
             String password = randomPassword();
-            EmbeddedBroker broker = EmbeddedBroker.start(pki, host, Map.of(USER, password));
+            LocalBroker broker = LocalBroker.start(pki, host, Map.of(USER, password));
             return new LocalDeployment(folder, pki, hostsFile, password, broker);
         } catch (IOException | RuntimeException e) {
             try {
@@ -96,7 +96,7 @@ public final class LocalDeployment implements AutoCloseable {
     }
 
     /** The broker itself, e.g. for its ports without the SNI front. */
-    public EmbeddedBroker broker() {
+    public LocalBroker broker() {
         return broker;
     }
 

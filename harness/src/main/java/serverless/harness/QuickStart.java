@@ -156,10 +156,10 @@ public final class QuickStart {
     }
 
     /** An example takes MQTT_PORT for its own transport, as a user exports it: MQTT_PORT=$MQTT_WS_PORT for WSS. */
-    static Map<String, String> exampleVariables(Map<String, String> deployment, Example.Transport transport) {
+    static Map<String, String> exampleVariables(Map<String, String> deployment, Transport transport) {
         Map<String, String> env = new LinkedHashMap<>(deployment);
         String wssPort = env.remove("MQTT_WS_PORT");
-        if (transport == Example.Transport.WSS) {
+        if (transport == Transport.WSS) {
             env.put("MQTT_PORT", wssPort);
         } else {
             env.remove("MQTT_WS_PATH");

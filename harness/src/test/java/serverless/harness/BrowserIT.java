@@ -54,7 +54,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import serverless.harness.broker.Folders;
-import serverless.harness.broker.Transport;
 
 /**
  * browser-example's page in a real headless Chromium, as a user runs it: served from the module folder by a
@@ -196,7 +195,7 @@ class BrowserIT {
                                 && connection.username().equals(broker.username())
                                 && connection.sniHostname().equals(broker.host())
                                 && connection.tlsProtocol().equals("TLSv1.3")
-                                && connection.transport() == Transport.WEBSOCKET
+                                && connection.transport() == Transport.WSS
                                 && connection.mqttVersion().equals("5")),
                         () -> "no accepted MQTT 5 WebSocket connection over TLS 1.3 by " + clientId + " as "
                                 + broker.username() + " with SNI " + broker.host() + " in " + broker.connections());

@@ -25,7 +25,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import serverless.harness.Broker.Capability;
 import serverless.harness.broker.PlainServer;
-import serverless.harness.broker.Transport;
 
 /**
  * The connection doctor ({@code doctor/target/doctor.jar}), run as a user runs it: against the healthy broker

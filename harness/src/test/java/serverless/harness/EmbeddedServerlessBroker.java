@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import serverless.harness.broker.ConnectionRecord;
-import serverless.harness.broker.EmbeddedBroker;
+import serverless.harness.broker.LocalBroker;
 import serverless.harness.broker.PublishRecord;
 import serverless.harness.broker.QuotaRefusal;
 import serverless.harness.pki.TestPki;
@@ -17,17 +17,17 @@ import serverless.harness.pki.TestPki;
 /** The embedded HiveMQ CE broker behind its SNI-checking front, seen as a {@link Broker}. */
 public final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
 
-    private final EmbeddedBroker broker;
+    private final LocalBroker broker;
     private final Endpoint endpoint;
 
-    private EmbeddedServerlessBroker(EmbeddedBroker broker, Endpoint endpoint) {
+    private EmbeddedServerlessBroker(LocalBroker broker, Endpoint endpoint) {
         this.broker = broker;
         this.endpoint = endpoint;
     }
 
     /** Starts the broker. Only one can run in a JVM at a time: {@link TestBed#localBroker()} is the run's one. */
     static EmbeddedServerlessBroker start(TestPki pki, Path hostsFile, String username, String password) throws Exception {
-        EmbeddedBroker broker = EmbeddedBroker.start(pki, TestBed.DEPLOYMENT_HOST, Map.of(username, password));
+        LocalBroker broker = LocalBroker.start(pki, TestBed.DEPLOYMENT_HOST, Map.of(username, password));
         return new EmbeddedServerlessBroker(broker, new Endpoint(broker.host(), broker.tlsPort(), broker.wssPort(),
                 broker.wsPath(), Optional.of(pki.caCertificate()), username, password, Optional.of(hostsFile)));
     }
@@ -85,13 +85,13 @@ public final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
     }
 
     /** The broker itself, for the broker's own tests. */
-    public EmbeddedBroker embedded() {
+    public LocalBroker embedded() {
         return broker;
     }
 
     /**
      * Lets these clients publish faster than Serverless' 10 messages a second, for the rest of the run; every other
-     * client still meets the quota. A test that does so says why. See {@link EmbeddedBroker#liftPublishRate}.
+     * client still meets the quota. A test that does so says why. See {@link LocalBroker#liftPublishRate}.
      */
     @Override
     public void liftPublishRate(Collection<String> clientIds) {
@@ -125,7 +125,7 @@ public final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
         broker.close();
     }
 
-    /** See {@link EmbeddedBroker#closeAsTheJvmExits()}: for the end of the test run. */
+    /** See {@link LocalBroker#closeAsTheJvmExits()}: for the end of the test run. */
     void closeAsTheJvmExits() {
         broker.closeAsTheJvmExits();
     }

@@ -14,7 +14,7 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
-import serverless.harness.broker.EmbeddedBroker;
+import serverless.harness.broker.LocalBroker;
 import serverless.harness.broker.Quota;
 import serverless.harness.pki.TestPki;
 
@@ -109,7 +109,7 @@ final class EmqxContainerBroker implements Broker, AutoCloseable {
         env.put("EMQX_MQTT__MAX_TOPIC_LEVELS", String.valueOf(Quota.TOPIC_LEVELS.limit()));
         env.put("EMQX_MQTT__MAX_CLIENTID_LEN", String.valueOf(Quota.CLIENT_ID_LENGTH.limit()));
         env.put("EMQX_MQTT__MAX_PACKET_SIZE", Quota.MESSAGE_SIZE.limit() / (1024 * 1024) + "MB");
-        env.put("EMQX_MQTT__MAX_MQUEUE_LEN", String.valueOf(EmbeddedBroker.SESSION_QUEUE_LENGTH));
+        env.put("EMQX_MQTT__MAX_MQUEUE_LEN", String.valueOf(LocalBroker.SESSION_QUEUE_LENGTH));
         // The publish rate: 5.8.9's per-client limiter (a listener's messages_rate) pauses reading from a client over
         // it rather than refusing its PUBLISHes as Serverless does (PUBACK 0x97, or silently for MQTT 3.1.1; EMQX 5.9
         // and later): against this container a client over 10 a second is slowed down, and loses nothing.

@@ -37,7 +37,7 @@ public final class ExampleRun {
     /** A run of {@code example} against {@code broker}; {@code name} goes into the client id and log file names. */
     public static ExampleRun of(Example example, Broker broker, String name) {
         ExampleRun run = new ExampleRun(example.program(), broker, name);
-        if (example.transport() == Example.Transport.WSS) {
+        if (example.transport() == Transport.WSS) {
             run.set("MQTT_PORT", String.valueOf(broker.wssPort())).set("MQTT_WS_PATH", broker.wsPath());
         }
         return run;

@@ -62,7 +62,7 @@ class ExternalModeIT {
     static Stream<DynamicTest> casesAgainst(Broker probed, TestBed bed, String namePrefix, Optional<String> noWebSocket) {
         List<DynamicTest> tests = new ArrayList<>();
         for (Example example : Example.values()) {
-            Runnable webSocketListener = () -> noWebSocket.filter(reason -> example.transport() == Example.Transport.WSS)
+            Runnable webSocketListener = () -> noWebSocket.filter(reason -> example.transport() == Transport.WSS)
                     .ifPresent(Assumptions::abort);
             tests.add(DynamicTest.dynamicTest(example + ": round trip", () -> {
                 webSocketListener.run();

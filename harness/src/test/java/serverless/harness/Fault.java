@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import serverless.harness.Broker.Capability;
-import serverless.harness.Example.Transport;
 
 /**
  * The ways a connection goes wrong that Serverless users meet most, each with the phrase the example's

@@ -91,8 +91,8 @@ class QuickStartTest {
         Map<String, String> deployment = Map.of("MQTT_HOST", "deployment.emqxsl.test", "MQTT_PORT", "1111",
                 "MQTT_WS_PORT", "2222", "MQTT_WS_PATH", "/mqtt", "MQTT_USERNAME", "u", "MQTT_PASSWORD", "p");
 
-        Map<String, String> tls = QuickStart.exampleVariables(deployment, Example.Transport.TLS);
-        Map<String, String> wss = QuickStart.exampleVariables(deployment, Example.Transport.WSS);
+        Map<String, String> tls = QuickStart.exampleVariables(deployment, Transport.TLS);
+        Map<String, String> wss = QuickStart.exampleVariables(deployment, Transport.WSS);
 
         assertEquals(Map.of("MQTT_HOST", "deployment.emqxsl.test", "MQTT_PORT", "1111", "MQTT_USERNAME", "u",
                 "MQTT_PASSWORD", "p"), tls);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.Isolated;
-import serverless.harness.broker.EmbeddedBroker;
+import serverless.harness.broker.LocalBroker;
 import serverless.harness.broker.QueuedSession;
 
 /**
@@ -150,14 +150,14 @@ class RestartIT {
     Stream<DynamicTest> everyExampleGivesUpAReconnectNobodyAnswers(TestBed bed) {
         EmbeddedServerlessBroker broker = bed.localBroker();
         List<Example> reconnecting = Arrays.stream(Example.values()).filter(example -> example.unavailableReason().isEmpty()
-                && example.transport() == Example.Transport.TLS && !NO_BOUND_ON_A_RECONNECT.containsKey(example)).toList();
+                && example.transport() == Transport.TLS && !NO_BOUND_ON_A_RECONNECT.containsKey(example)).toList();
         Map<Example, ExampleRun> runs = new LinkedHashMap<>();
         Map<Example, RunResult> results = interruptInGroups(reconnecting, AT_ONE_UNANSWERED_RECONNECT, broker, runs,
                 "unanswered-", UNANSWERED_MESSAGES, BEFORE_UNANSWERED,
                 clientIds -> leaveReconnectsUnanswered(broker.embedded(), clientIds));
         return Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
             example.unavailableReason().ifPresent(Assumptions::abort);
-            assumeTrue(example.transport() == Example.Transport.TLS, "over WebSocket the unanswered part is the HTTP"
+            assumeTrue(example.transport() == Transport.TLS, "over WebSocket the unanswered part is the HTTP"
                     + " upgrade, not the CONNECT; Paho's bound on a reconnect is unit-tested (ReconnectingCallbackTest)");
             Optional.ofNullable(NO_BOUND_ON_A_RECONNECT.get(example)).ifPresent(Assumptions::abort);
             ExampleRun run = runs.get(example);
@@ -192,7 +192,7 @@ class RestartIT {
      * Drops every connection and leaves new ones unanswered until a reconnect of each of {@code clientIds} has been
      * left so; the held PUBLISHes go on meanwhile (their PUBACKs reach no one, so they are sent again).
      */
-    private static void leaveReconnectsUnanswered(EmbeddedBroker broker, Set<String> clientIds) {
+    private static void leaveReconnectsUnanswered(LocalBroker broker, Set<String> clientIds) {
         broker.leaveNewConnectionsUnanswered();
         try {
             int dropped = broker.dropConnections();

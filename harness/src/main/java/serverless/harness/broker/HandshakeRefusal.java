@@ -1,5 +1,6 @@
 package serverless.harness.broker;
 
+import serverless.harness.Transport;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 

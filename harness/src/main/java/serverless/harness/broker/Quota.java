@@ -4,7 +4,7 @@ package serverless.harness.broker;
  * The quotas of a Serverless deployment that the local broker enforces by refusing something, each with its limit
  * (EMQX Cloud's "Quotas and Limits", Serverless; none adjustable there) and refused as EMQX refuses it. One more
  * quota, 1000 queued messages per session, refuses nothing: the oldest queued message is dropped, as EMQX does
- * ({@link EmbeddedBroker#SESSION_QUEUE_LENGTH}).
+ * ({@link LocalBroker#SESSION_QUEUE_LENGTH}).
  */
 public enum Quota {
 

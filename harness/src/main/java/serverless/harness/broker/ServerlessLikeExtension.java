@@ -1,5 +1,6 @@
 package serverless.harness.broker;
 
+import serverless.harness.Transport;
 import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
@@ -146,8 +147,8 @@ final class ServerlessLikeExtension implements ExtensionMain {
 
     private static Transport transport(Listener listener) {
         return switch (listener.getListenerType()) {
-            case TLS_WEBSOCKET_LISTENER, WEBSOCKET_LISTENER -> Transport.WEBSOCKET;
-            case TLS_TCP_LISTENER, TCP_LISTENER -> Transport.TCP;
+            case TLS_WEBSOCKET_LISTENER, WEBSOCKET_LISTENER -> Transport.WSS;
+            case TLS_TCP_LISTENER, TCP_LISTENER -> Transport.TLS;
         };
     }
 

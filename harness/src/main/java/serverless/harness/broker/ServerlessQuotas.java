@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
 /**
  * Serverless' quotas on the embedded HiveMQ, each refused as EMQX refuses it (see {@link Quota}) and recorded. The
  * session queue (1000 messages, the oldest dropped) and the packet size are HiveMQ's own settings (see
- * {@link EmbeddedBroker}); HiveMQ closes a connection over the size itself, and this only records it.
+ * {@link LocalBroker}); HiveMQ closes a connection over the size itself, and this only records it.
  */
 final class ServerlessQuotas {
 

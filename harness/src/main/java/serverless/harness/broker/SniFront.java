@@ -1,5 +1,6 @@
 package serverless.harness.broker;
 
+import serverless.harness.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -134,7 +135,7 @@ public final class SniFront implements AutoCloseable {
      */
     public static SniFront startWebSocket(String expectedHost, InetSocketAddress backend, String webSocketPath,
             FrontTls tls, Duration helloTimeout, Consumer<HandshakeRefusal> refusals) {
-        return new SniFront(Transport.WEBSOCKET, expectedHost, backend, helloTimeout, refusals, webSocketPath, tls,
+        return new SniFront(Transport.WSS, expectedHost, backend, helloTimeout, refusals, webSocketPath, tls,
                 id -> { });
     }
 

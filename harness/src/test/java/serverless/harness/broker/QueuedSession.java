@@ -3,17 +3,17 @@ package serverless.harness.broker;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static serverless.harness.broker.EmbeddedBrokerIT.HOST;
-import static serverless.harness.broker.EmbeddedBrokerIT.PASSWORD;
-import static serverless.harness.broker.EmbeddedBrokerIT.USER;
-import static serverless.harness.broker.EmbeddedBrokerIT.WAIT;
-import static serverless.harness.broker.EmbeddedBrokerIT.broker;
-import static serverless.harness.broker.EmbeddedBrokerIT.ca;
-import static serverless.harness.broker.EmbeddedBrokerIT.client;
-import static serverless.harness.broker.EmbeddedBrokerIT.close;
-import static serverless.harness.broker.EmbeddedBrokerIT.persistent;
-import static serverless.harness.broker.EmbeddedBrokerIT.publish;
-import static serverless.harness.broker.EmbeddedBrokerIT.unique;
+import static serverless.harness.broker.LocalBrokerIT.HOST;
+import static serverless.harness.broker.LocalBrokerIT.PASSWORD;
+import static serverless.harness.broker.LocalBrokerIT.USER;
+import static serverless.harness.broker.LocalBrokerIT.WAIT;
+import static serverless.harness.broker.LocalBrokerIT.broker;
+import static serverless.harness.broker.LocalBrokerIT.ca;
+import static serverless.harness.broker.LocalBrokerIT.client;
+import static serverless.harness.broker.LocalBrokerIT.close;
+import static serverless.harness.broker.LocalBrokerIT.persistent;
+import static serverless.harness.broker.LocalBrokerIT.publish;
+import static serverless.harness.broker.LocalBrokerIT.unique;
 
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import serverless.harness.TestBed;
-import serverless.harness.broker.EmbeddedBrokerIT.Collector;
+import serverless.harness.broker.LocalBrokerIT.Collector;
 
 /**
  * The local broker's own promise across a restart: a persistent session, and a QoS 1 message queued for
@@ -50,7 +50,7 @@ public final class QueuedSession {
 
     /** Subscribes a persistent session, leaves, and queues a message for it: call before the restart. */
     public static QueuedSession beforeTheRestart(TestBed bed) throws Exception {
-        EmbeddedBrokerIT.useTheRunsLocalBroker(bed);
+        LocalBrokerIT.useTheRunsLocalBroker(bed);
         QueuedSession session = new QueuedSession();
         MqttClient subscriber = client("ssl://" + HOST + ":" + broker.tlsPort(), session.subscriberId);
         try {

@@ -1,5 +1,6 @@
 package serverless.harness.broker;
 
+import serverless.harness.Transport;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,7 +58,7 @@ class SniFrontTest {
         pki = TestPki.generate(dir, HOST);
         ca = pki.caCertificate();
         backend = TlsFaultServer.withKeyStore(pki.serverKeyStore(), pki.keyStorePassword());
-        front = SniFront.start(Transport.TCP, HOST, loopback(backend.port()), Duration.ofMillis(300), refusals::add);
+        front = SniFront.start(Transport.TLS, HOST, loopback(backend.port()), Duration.ofMillis(300), refusals::add);
         wssBackend = FakeWebSocketBackend.start(pki.serverKeyStore(), pki.keyStorePassword());
         wssFront = webSocketFront(List.of());
     }
@@ -109,19 +110,19 @@ class SniFrontTest {
             closedPort = free.getLocalPort();
         }
         List<HandshakeRefusal> own = new CopyOnWriteArrayList<>();
-        try (SniFront orphan = SniFront.start(Transport.WEBSOCKET, HOST,
+        try (SniFront orphan = SniFront.start(Transport.WSS, HOST,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), closedPort), Duration.ofSeconds(5), own::add)) {
             assertThrows(IOException.class, () -> TestTls.handshake(ca, HOST, orphan.port(), null, true).close());
             await().atMost(Duration.ofSeconds(5)).until(() -> own.stream().anyMatch(r ->
                     r.reason() == Reason.BROKER_UNAVAILABLE && r.sniHostname().equals(HOST)
-                            && r.transport() == Transport.WEBSOCKET));
+                            && r.transport() == Transport.WSS));
         }
     }
 
     @Test
     void whileTheBrokerRestartsNewConnectionsAreRefusedAtOnceThenRelayedAgain() throws Exception {
         List<HandshakeRefusal> own = new CopyOnWriteArrayList<>();
-        try (SniFront restarting = SniFront.start(Transport.TCP, HOST, loopback(backend.port()), Duration.ofSeconds(5),
+        try (SniFront restarting = SniFront.start(Transport.TLS, HOST, loopback(backend.port()), Duration.ofSeconds(5),
                 own::add)) {
             restarting.refuseNewConnections();
             int before = backend.connections();
@@ -203,7 +204,7 @@ class SniFrontTest {
                 () -> TestTls.handshake(ca, "127.0.0.1", wssFront.port(), null, false).close());
         assertTrue(TestTls.cause(refused, SSLException.class).isPresent(), TestTls.chain(refused));
         await().atMost(Duration.ofSeconds(5)).until(() -> refusals.stream().anyMatch(r ->
-                r.reason() == Reason.NO_SNI && r.transport() == Transport.WEBSOCKET));
+                r.reason() == Reason.NO_SNI && r.transport() == Transport.WSS));
         assertEquals(accepted, wssBackend.accepted(), "the broker never saw it");
     }
 
@@ -216,7 +217,7 @@ class SniFrontTest {
 
     @Test
     void dropConnectionsClosesEveryRelayedConnectionOnBothSides() throws Exception {
-        try (SniFront tcpFront = SniFront.start(Transport.TCP, HOST, loopback(wssBackend.port()), Duration.ofSeconds(5),
+        try (SniFront tcpFront = SniFront.start(Transport.TLS, HOST, loopback(wssBackend.port()), Duration.ofSeconds(5),
                 refusals::add);
                 SSLSocket tcp = upgraded(tcpFront.port());
                 SSLSocket wss1 = upgraded(wssFront.port());

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The subscription count and the level count on their own; EmbeddedBrokerQuotasIT shows them on the wire. */
+/** The subscription count and the level count on their own; LocalBrokerQuotasIT shows them on the wire. */
 class SubscriptionQuotaTest {
 
     private final SubscriptionQuota quota = new SubscriptionQuota();

@@ -1,5 +1,6 @@
 package serverless.harness.broker;
 
+import serverless.harness.Transport;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.client.parameter.ListenerType;
@@ -46,7 +47,7 @@ import serverless.harness.pki.TestPki;
  * stops everything and deletes that folder. Measured here: start about 2 s, stop about 4 s (HiveMQ's fixed
  * shutdown waits), restart about 4.5 s: start one per test run. HiveMQ logs through SLF4J/logback; keep {@code com.hivemq} at WARN.
  */
-public final class EmbeddedBroker implements AutoCloseable {
+public final class LocalBroker implements AutoCloseable {
 
     /** The WebSocket path, as on Serverless. */
     public static final String WS_PATH = "/mqtt";
@@ -89,7 +90,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private Duration startupTime;
     private boolean closed;
 
-    private EmbeddedBroker(String host, Map<String, String> users, Path folder) throws IOException {
+    private LocalBroker(String host, Map<String, String> users, Path folder) throws IOException {
         this.host = host;
         this.folder = folder;
         this.serverlessPorts = new PortPair("", List.of());
@@ -107,14 +108,14 @@ public final class EmbeddedBroker implements AutoCloseable {
      * so a second broker's extension would register with the first. That is why the TLS 1.2-only ports
      * are a second pair of listeners on this broker rather than a broker of their own.
      */
-    public static EmbeddedBroker start(TestPki pki, String deploymentHost, Map<String, String> users)
+    public static LocalBroker start(TestPki pki, String deploymentHost, Map<String, String> users)
             throws IOException {
         long started = System.nanoTime();
         checkOpenFileLimit();
         Path folder = Files.createTempDirectory("embedded-hivemq-");
-        EmbeddedBroker broker = null;
+        LocalBroker broker = null;
         try {
-            broker = new EmbeddedBroker(deploymentHost, users, folder);
+            broker = new LocalBroker(deploymentHost, users, folder);
             broker.writeConfiguration(pki);
             broker.startHiveMq();
             broker.serverlessPorts.startFronts(broker, pki);
@@ -347,11 +348,11 @@ public final class EmbeddedBroker implements AutoCloseable {
             return transport.listenerName() + nameSuffix;
         }
 
-        void startFronts(EmbeddedBroker broker, TestPki pki) throws IOException {
+        void startFronts(LocalBroker broker, TestPki pki) throws IOException {
             FrontTls tls = FrontTls.of(pki.serverKeyStore(), pki.keyStorePassword(), pki.caCertificate(), tlsProtocols);
             // The TCP front relays the client's TLS to HiveMQ untouched; its own TLS is only for connections it
             // leaves unanswered.
-            tlsFront = SniFront.start(Transport.TCP, broker.host,
+            tlsFront = SniFront.start(Transport.TLS, broker.host,
                     new InetSocketAddress(LOOPBACK, internalTlsPort), SniFront.DEFAULT_HELLO_TIMEOUT,
                     broker.refusals::add, tls, broker.unansweredClientIds::add);
             // The WSS front terminates TLS itself, so that it can answer a wrong path with HTTP 404 as EMQX does.
@@ -432,8 +433,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                                 </subprotocols>
                                 <allow-extensions>true</allow-extensions>
                     %s        </tls-websocket-listener>
-                    """.formatted(internalTlsPort, listenerName(Transport.TCP), tls,
-                    internalWssPort, listenerName(Transport.WEBSOCKET), WS_PATH, tls);
+                    """.formatted(internalTlsPort, listenerName(Transport.TLS), tls,
+                    internalWssPort, listenerName(Transport.WSS), WS_PATH, tls);
         }
     }
 

@@ -4,17 +4,17 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static serverless.harness.broker.EmbeddedBrokerIT.HOST;
-import static serverless.harness.broker.EmbeddedBrokerIT.PASSWORD;
-import static serverless.harness.broker.EmbeddedBrokerIT.USER;
-import static serverless.harness.broker.EmbeddedBrokerIT.WAIT;
-import static serverless.harness.broker.EmbeddedBrokerIT.broker;
-import static serverless.harness.broker.EmbeddedBrokerIT.ca;
-import static serverless.harness.broker.EmbeddedBrokerIT.client;
-import static serverless.harness.broker.EmbeddedBrokerIT.close;
-import static serverless.harness.broker.EmbeddedBrokerIT.options;
-import static serverless.harness.broker.EmbeddedBrokerIT.persistent;
-import static serverless.harness.broker.EmbeddedBrokerIT.unique;
+import static serverless.harness.broker.LocalBrokerIT.HOST;
+import static serverless.harness.broker.LocalBrokerIT.PASSWORD;
+import static serverless.harness.broker.LocalBrokerIT.USER;
+import static serverless.harness.broker.LocalBrokerIT.WAIT;
+import static serverless.harness.broker.LocalBrokerIT.broker;
+import static serverless.harness.broker.LocalBrokerIT.ca;
+import static serverless.harness.broker.LocalBrokerIT.client;
+import static serverless.harness.broker.LocalBrokerIT.close;
+import static serverless.harness.broker.LocalBrokerIT.options;
+import static serverless.harness.broker.LocalBrokerIT.persistent;
+import static serverless.harness.broker.LocalBrokerIT.unique;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,7 +49,7 @@ import serverless.harness.broker.RawMqtt.Packet;
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(60)
-class EmbeddedBrokerQuotasIT {
+class LocalBrokerQuotasIT {
 
     /** PUBLISHes sent as fast as the broker acknowledges them: six times the bucket, so some go over the rate. */
     private static final int BURST = 60;
@@ -59,7 +59,7 @@ class EmbeddedBrokerQuotasIT {
 
     @BeforeAll
     static void useTheRunsLocalBroker(TestBed bed) throws Exception {
-        EmbeddedBrokerIT.useTheRunsLocalBroker(bed);
+        LocalBrokerIT.useTheRunsLocalBroker(bed);
     }
 
     /**
@@ -125,7 +125,7 @@ class EmbeddedBrokerQuotasIT {
         try (RawMqtt publisher = RawMqtt.open(ca, HOST, broker.tlsPort(), RawMqtt.V5)) {
             publisher.connect(publisherId, USER, PASSWORD, true);
             int[] acks = publisher.publishQos1(topic, "", BURST, 10);
-            assertTrue(IntStream.of(acks).allMatch(EmbeddedBrokerQuotasIT::succeeded), "every PUBACK a success");
+            assertTrue(IntStream.of(acks).allMatch(LocalBrokerQuotasIT::succeeded), "every PUBACK a success");
             await().atMost(WAIT).until(() -> received.size() == BURST);
         } finally {
             close(subscriber);
@@ -238,7 +238,7 @@ class EmbeddedBrokerQuotasIT {
         } finally {
             close(away);
         }
-        int total = EmbeddedBroker.SESSION_QUEUE_LENGTH + 5;
+        int total = LocalBroker.SESSION_QUEUE_LENGTH + 5;
         String publisherId = unique("queue-filler");
         // 1005 messages at once, far over 10 a second: this test is about the queue, so the rate is lifted for it.
         broker.liftPublishRate(List.of(publisherId));
@@ -248,7 +248,7 @@ class EmbeddedBrokerQuotasIT {
         }
         List<String> received = new CopyOnWriteArrayList<>();
         MqttClient back = client("ssl://" + HOST + ":" + broker.tlsPort(), subscriberId);
-        back.setCallback(new EmbeddedBrokerIT.Collector(received));
+        back.setCallback(new LocalBrokerIT.Collector(received));
         try {
             assertTrue(back.connectWithResult(persistent()).getSessionPresent());
             // In order: once the newest is there, so is every older one the queue kept.
@@ -277,7 +277,7 @@ class EmbeddedBrokerQuotasIT {
 
     private static MqttClient subscribed(String topic, List<String> received) throws Exception {
         MqttClient subscriber = client("ssl://" + HOST + ":" + broker.tlsPort(), unique("subscriber"));
-        subscriber.setCallback(new EmbeddedBrokerIT.Collector(received));
+        subscriber.setCallback(new LocalBrokerIT.Collector(received));
         subscriber.connect(options(USER, PASSWORD));
         subscriber.subscribe(topic, 1);
         return subscriber;

@@ -2,7 +2,7 @@ package serverless.harness;
 
 import java.util.Map;
 import java.util.stream.Collectors;
-import serverless.harness.broker.EmbeddedBroker;
+import serverless.harness.broker.LocalBroker;
 import serverless.harness.broker.Quota;
 
 /**
@@ -11,9 +11,9 @@ import serverless.harness.broker.Quota;
  * It starts a {@link LocalDeployment}, prints the variables to export, and runs until Ctrl-C, which stops
  * it and deletes its folder. {@link QuickStart} runs every example against the same kind of deployment.
  */
-public final class LocalBroker {
+public final class StartLocalBroker {
 
-    private LocalBroker() {
+    private StartLocalBroker() {
     }
 
     public static void main(String[] args) throws Exception {
@@ -33,7 +33,7 @@ public final class LocalBroker {
                         + "  %d subscriptions per client, %d levels per subscribed filter, client ids up to %d characters,%n"
                         + "  messages up to 1 MB, %d queued messages per session.%n%n",
                 Quota.PUBLISH_RATE.limit(), Quota.SUBSCRIPTIONS.limit(), Quota.TOPIC_LEVELS.limit(),
-                Quota.CLIENT_ID_LENGTH.limit(), EmbeddedBroker.SESSION_QUEUE_LENGTH);
+                Quota.CLIENT_ID_LENGTH.limit(), LocalBroker.SESSION_QUEUE_LENGTH);
         System.out.println("# Paste these into another shell. MQTT_PORT stands for Serverless' 8883 (MQTT over TLS),");
         System.out.println("# MQTT_WS_PORT for 8084 (MQTT over WebSocket with TLS, path /mqtt).");
         // A throwaway credential for a local broker: printed here on purpose.

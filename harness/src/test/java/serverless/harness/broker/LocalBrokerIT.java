@@ -1,5 +1,6 @@
 package serverless.harness.broker;
 
+import serverless.harness.Transport;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,7 +54,7 @@ import serverless.harness.broker.HandshakeRefusal.Reason;
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
 @Timeout(20)
-class EmbeddedBrokerIT {
+class LocalBrokerIT {
 
     static final String HOST = TestBed.DEPLOYMENT_HOST;
     private static final String OTHER_HOST = TestBed.OTHER_HOST;
@@ -61,7 +62,7 @@ class EmbeddedBrokerIT {
 
     static String USER;
     static String PASSWORD;
-    static EmbeddedBroker broker;
+    static LocalBroker broker;
     static SSLContext tls;
     static Path ca;
 
@@ -107,7 +108,7 @@ class EmbeddedBrokerIT {
         ConnectionRecord connection = onlyConnectionOf(clientId);
         assertEquals(USER, connection.username());
         assertEquals(HOST, connection.sniHostname(), "the broker behind the front still sees the SNI");
-        assertEquals(Transport.TCP, connection.transport());
+        assertEquals(Transport.TLS, connection.transport());
         assertEquals("3.1.1", connection.mqttVersion());
         assertTrue(connection.accepted());
         assertEquals("SUCCESS", connection.reasonCode());
@@ -168,7 +169,7 @@ class EmbeddedBrokerIT {
                 () -> TestTls.handshake(ca, "127.0.0.1", broker.tlsPort(), null, false).close());
         assertTrue(TestTls.cause(refused, SSLException.class).isPresent(), TestTls.chain(refused));
         await().atMost(WAIT).untilAsserted(() -> assertTrue(broker.refusedHandshakes().stream().anyMatch(r ->
-                r.reason() == Reason.NO_SNI && r.sniHostname().isEmpty() && r.transport() == Transport.TCP),
+                r.reason() == Reason.NO_SNI && r.sniHostname().isEmpty() && r.transport() == Transport.TLS),
                 () -> "no NO_SNI refusal in " + broker.refusedHandshakes()));
     }
 
@@ -233,7 +234,7 @@ class EmbeddedBrokerIT {
             close(client);
         }
         ConnectionRecord connection = onlyConnectionOf(clientId);
-        assertEquals(Transport.WEBSOCKET, connection.transport());
+        assertEquals(Transport.WSS, connection.transport());
         assertEquals(HOST, connection.sniHostname());
         assertEquals(agreed, connection.tlsProtocol());
         assertTrue(connection.accepted());
@@ -256,7 +257,7 @@ class EmbeddedBrokerIT {
         assertTrue(broker.connections().stream().noneMatch(c -> c.clientId().equals(clientId)));
         await().atMost(WAIT).untilAsserted(() -> assertTrue(broker.refusedHandshakes().stream().anyMatch(r ->
                 r.reason() == Reason.WRONG_WEBSOCKET_PATH && r.sniHostname().equals(HOST)
-                        && r.transport() == Transport.WEBSOCKET),
+                        && r.transport() == Transport.WSS),
                 () -> "no WRONG_WEBSOCKET_PATH refusal in " + broker.refusedHandshakes()));
     }
 
@@ -271,7 +272,7 @@ class EmbeddedBrokerIT {
                     .getBytes(StandardCharsets.ISO_8859_1));
             byte[] answer = socket.getInputStream().readAllBytes(); // up to the close that follows the answer
             Duration took = Duration.ofNanos(System.nanoTime() - sent);
-            System.out.println("[EmbeddedBrokerIT] 404 and close after " + took.toNanos() / 1_000 + " µs");
+            System.out.println("[LocalBrokerIT] 404 and close after " + took.toNanos() / 1_000 + " µs");
             String text = new String(answer, StandardCharsets.ISO_8859_1);
             assertTrue(text.startsWith("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n"), text);
             assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "took " + took);
@@ -283,7 +284,7 @@ class EmbeddedBrokerIT {
         assertThrows(IOException.class,
                 () -> TestTls.handshake(ca, "127.0.0.1", broker.wssPort(), null, false).close());
         await().atMost(WAIT).untilAsserted(() -> assertTrue(broker.refusedHandshakes().stream().anyMatch(r ->
-                r.reason() == Reason.NO_SNI && r.transport() == Transport.WEBSOCKET)));
+                r.reason() == Reason.NO_SNI && r.transport() == Transport.WSS)));
     }
 
     /** The second pair of ports speaks TLS 1.2 only, the WSS one too, where the front terminates TLS itself. */

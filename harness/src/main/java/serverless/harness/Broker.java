@@ -21,20 +21,20 @@ public interface Broker {
         CONNECTION_LOG,
         /** The broker runs on this machine under the suite's control (fault cases may be run). */
         LOCAL,
-        /** A TLS handshake without SNI is refused, as Serverless does. Found by {@link BrokerProbe}. */
+        /** A TLS handshake without SNI is refused, as Serverless does. Found by the suite's BrokerProbe. */
         REFUSES_MISSING_SNI,
-        /** A TLS handshake with another name as SNI is refused, as Serverless does. Found by {@link BrokerProbe}. */
+        /** A TLS handshake with another name as SNI is refused, as Serverless does. Found by the suite's BrokerProbe. */
         REFUSES_WRONG_SNI,
-        /** A connection to the broker's IP address fails (no SNI, or no certificate names it). Found by {@link BrokerProbe}. */
+        /** A connection to the broker's IP address fails (no SNI, or no certificate names it). Found by the suite's BrokerProbe. */
         REFUSES_IP_ADDRESS,
-        /** A WebSocket upgrade on a wrong path gets HTTP 404, as EMQX answers it. Found by {@link BrokerProbe}. */
+        /** A WebSocket upgrade on a wrong path gets HTTP 404, as EMQX answers it. Found by the suite's BrokerProbe. */
         REFUSES_WRONG_WEBSOCKET_PATH,
         /**
          * QoS 1 messages over 10 a second from one client are refused (MQTT 5 PUBACK 0x97) or dropped (MQTT 3.1.1),
-         * as Serverless does. Found by {@link QuotaProbe}.
+         * as Serverless does. Found by the suite's QuotaProbe.
          */
         REFUSES_PUBLISHES_OVER_RATE,
-        /** A client id over 1024 characters is refused in the CONNACK, as Serverless does. Found by {@link QuotaProbe}. */
+        /** A client id over 1024 characters is refused in the CONNACK, as Serverless does. Found by the suite's QuotaProbe. */
         REFUSES_LONG_CLIENT_ID
     }
 
