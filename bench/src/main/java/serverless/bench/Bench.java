@@ -66,15 +66,11 @@ public final class Bench {
                     + settings.remote().get().wsPath() + ")", null, out);
         }
         out.println("Starting the local broker...");
-        try (LocalDeployment deployment = LocalDeployment.start(LocalDeployment.DEFAULT_HOST);
+        try (LocalDeployment deployment = LocalDeployment.start(LocalDeployment.HOST);
                 Interruption interruption = new Interruption(deployment)) {
-            Map<String, String> variables = deployment.variables();
-            Target target = new Target(deployment.host(), Integer.parseInt(variables.get("MQTT_PORT")),
-                    Integer.parseInt(variables.get("MQTT_WS_PORT")), variables.get("MQTT_WS_PATH"),
-                    variables.get("MQTT_USERNAME"), variables.get("MQTT_PASSWORD"),
-                    Optional.of(Path.of(variables.get("MQTT_CA_FILE"))));
-            return measure(settings, target, Optional.of(deployment.hostsFile()), LOCAL_BROKER + target.host(), deployment,
-                    out);
+            Target target = new Target(deployment.host(), deployment.tlsPort(), deployment.wssPort(), deployment.wsPath(),
+                    deployment.username(), deployment.password(), deployment.caFile());
+            return measure(settings, target, deployment.hostsFile(), LOCAL_BROKER + target.host(), deployment, out);
         }
     }
 
@@ -94,7 +90,7 @@ public final class Bench {
         if (deployment != null) {
             // The local broker keeps Serverless' 10 publishes a second per client; the bench measures the stacks,
             // not the quota, so it lifts it for its own clients (and only for them).
-            deployment.broker().liftPublishRate(clientIds.values());
+            deployment.liftPublishRate(clientIds.values());
         }
         for (int round = 1; round <= settings.rounds(); round++) {
             // Interleaved: each round starts one stack later, so a drift of the machine's speed (another load,

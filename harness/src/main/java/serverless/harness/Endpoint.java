@@ -1,6 +1,8 @@
 package serverless.harness;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +19,43 @@ import java.util.Optional;
  */
 public record Endpoint(String host, int tlsPort, int wssPort, String wsPath, Optional<Path> caFile,
         String username, String password, Optional<Path> hostsFile) {
+
+    /**
+     * The deployment as a user describes it, in the order to export them: {@code MQTT_HOST}, {@code MQTT_PORT} (MQTT
+     * over TLS), {@code MQTT_WS_PORT} and {@code MQTT_WS_PATH} (MQTT over WSS), {@code MQTT_USERNAME},
+     * {@code MQTT_PASSWORD}, and {@code MQTT_CA_FILE} where a CA file is needed. The doctor takes them all.
+     */
+    public Map<String, String> variables() {
+        Map<String, String> variables = new LinkedHashMap<>();
+        variables.put("MQTT_HOST", host);
+        variables.put("MQTT_PORT", String.valueOf(tlsPort));
+        variables.put("MQTT_WS_PORT", String.valueOf(wssPort));
+        variables.put("MQTT_WS_PATH", wsPath);
+        variables.put("MQTT_USERNAME", username);
+        variables.put("MQTT_PASSWORD", password);
+        caFile.ifPresent(ca -> variables.put("MQTT_CA_FILE", ca.toAbsolutePath().toString()));
+        return variables;
+    }
+
+    /**
+     * What an example over {@code transport} is given, as a user exports it: {@code MQTT_PORT} is its transport's
+     * port ({@code MQTT_PORT=$MQTT_WS_PORT} for WSS, with {@code MQTT_WS_PATH}); no {@code MQTT_WS_PORT}.
+     */
+    public Map<String, String> variablesFor(Transport transport) {
+        Map<String, String> variables = variables();
+        String wssPortText = variables.remove("MQTT_WS_PORT");
+        if (transport == Transport.WSS) {
+            variables.put("MQTT_PORT", wssPortText);
+        } else {
+            variables.remove("MQTT_WS_PATH");
+        }
+        return variables;
+    }
+
+    /** The same deployment through other ports (another listener of the same broker). */
+    public Endpoint withPorts(int otherTlsPort, int otherWssPort) {
+        return new Endpoint(host, otherTlsPort, otherWssPort, wsPath, caFile, username, password, hostsFile);
+    }
 
     /** Never the password: records print all their fields. */
     @Override

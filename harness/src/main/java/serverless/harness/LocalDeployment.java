@@ -1,40 +1,45 @@
 package serverless.harness;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import serverless.harness.broker.ConnectionRecord;
 import serverless.harness.broker.LocalBroker;
-import serverless.harness.broker.Folders;
-import serverless.harness.pki.TestPki;
+import serverless.harness.broker.PublishRecord;
+import serverless.harness.broker.QuotaRefusal;
 
 /**
- * A Serverless-like deployment on this machine, for people rather than tests ({@link StartLocalBroker},
- * {@link QuickStart}): a test PKI, a hosts file and one user with a random password in a temporary folder,
- * and the {@link LocalBroker}. {@link #close()} stops the broker and deletes the folder.
+ * A Serverless-like deployment on this machine: the {@link LocalBroker} (embedded HiveMQ CE behind its SNI front,
+ * with Serverless' quotas) started with a set of {@link DeploymentFiles} (test PKI, hosts file, one user), seen as a
+ * {@link Broker}. The quick start, {@link StartLocalBroker}, the bench and the test suites each run one; there can
+ * be only one per JVM (two embedded HiveMQs share the extension SDK's static services and answer for each other).
+ *
+ * <p>What only the local broker can do (restart, hold or drop connections, its ports without the front) is on
+ * {@link #broker()}; this class adds what a deployment is: a name, a user, a CA, the variables that describe it.
  */
-public final class LocalDeployment implements AutoCloseable {
+public final class LocalDeployment implements Broker, AutoCloseable {
 
-    /** Dotted: the JDK sends SNI only for such names, so the examples send it as they do to a real deployment. */
-    public static final String DEFAULT_HOST = "deployment.emqxsl.test";
-    private static final String USER = "local-user";
+    /** The deployment's name. Dotted: the JDK sends SNI only for such names, as to a real deployment's. */
+    public static final String HOST = "deployment.emqxsl.test";
+    /** Another name for the same address: a CNAME-like alias, which the certificate and the SNI check reject. */
+    public static final String OTHER_HOST = "other.emqxsl.test";
 
-    private final Path folder;
-    private final TestPki pki;
-    private final Path hostsFile;
-    private final String password;
+    private final DeploymentFiles files;
+    private final boolean ownsFiles;
     private final LocalBroker broker;
+    private final Endpoint endpoint;
 
-    private LocalDeployment(Path folder, TestPki pki, Path hostsFile, String password, LocalBroker broker) {
-        this.folder = folder;
-        this.pki = pki;
-        this.hostsFile = hostsFile;
-        this.password = password;
+    private LocalDeployment(DeploymentFiles files, boolean ownsFiles, LocalBroker broker) {
+        this.files = files;
+        this.ownsFiles = ownsFiles;
         this.broker = broker;
+        this.endpoint = new Endpoint(files.host(), broker.tlsPort(), broker.wssPort(), broker.wsPath(),
+                Optional.of(files.pki().caCertificate()), files.username(), files.password(), Optional.of(files.hostsFile()));
     }
 
     /**
@@ -47,76 +52,119 @@ public final class LocalDeployment implements AutoCloseable {
         }
     }
 
-    /** Generates the PKI, the hosts file and the user, and starts the broker for {@code host}. */
+    /** Makes the files for {@code host} and starts the broker; {@link #close()} deletes them again. */
     public static LocalDeployment start(String host) throws IOException {
-        Path folder = Files.createTempDirectory("serverless-local-broker-");
+        DeploymentFiles files = DeploymentFiles.create(host);
         try {
-            TestPki pki = TestPki.generate(folder.resolve("pki"), host);
-            // Java programs given -Djdk.net.hosts.file=<this> resolve the test host name to this machine,
-            // without editing /etc/hosts.
-            Path hostsFile = Files.writeString(folder.resolve("hosts"),
-                    "127.0.0.1 " + host + "\n127.0.0.1 localhost\n");
-            String password = randomPassword();
-            LocalBroker broker = LocalBroker.start(pki, host, Map.of(USER, password));
-            return new LocalDeployment(folder, pki, hostsFile, password, broker);
+            return new LocalDeployment(files, true, startBroker(files));
         } catch (IOException | RuntimeException e) {
-            try {
-                Folders.deleteRecursively(folder);
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup); // why it did not start matters more
-            }
+            files.close();
             throw e;
         }
     }
 
+    /** Starts the broker with files that outlive it (a test run's, shared with its other brokers and fault servers). */
+    public static LocalDeployment startWith(DeploymentFiles files) throws IOException {
+        return new LocalDeployment(files, false, startBroker(files));
+    }
+
+    private static LocalBroker startBroker(DeploymentFiles files) throws IOException {
+        return LocalBroker.start(files.pki(), files.host(), Map.of(files.username(), files.password()));
+    }
+
+    @Override
+    public String description() {
+        return "the local broker: embedded HiveMQ CE behind an SNI-checking front, TLS-only (mqtts " + tlsPort() + ", wss "
+                + wssPort() + wsPath() + "), password auth, Serverless' quotas, started in "
+                + broker.startupTime().toMillis() + " ms";
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The same deployment through the broker's ports that speak only TLS 1.2: the same user, SNI check and records. */
+    public Endpoint tls12Endpoint() {
+        return endpoint.withPorts(broker.tls12TlsPort(), broker.tls12WssPort());
+    }
+
     /**
-     * How a user describes this deployment, in the order to export them: host, MQTT over TLS port (Serverless'
-     * 8883), MQTT over WSS port and path (8084, {@code /mqtt}), user, password and the test CA. The doctor takes
-     * them all; an example takes MQTT_PORT for its transport and ignores the rest.
+     * The broker's own listeners, without the SNI front: a TLS broker with password authentication that accepts any
+     * SNI or none and does not answer a wrong WebSocket path, like many self-hosted brokers.
      */
-    public Map<String, String> variables() {
-        Map<String, String> variables = new LinkedHashMap<>();
-        variables.put("MQTT_HOST", broker.host());
-        variables.put("MQTT_PORT", String.valueOf(broker.tlsPort()));
-        variables.put("MQTT_WS_PORT", String.valueOf(broker.wssPort()));
-        variables.put("MQTT_WS_PATH", broker.wsPath());
-        variables.put("MQTT_USERNAME", USER);
-        variables.put("MQTT_PASSWORD", password);
-        variables.put("MQTT_CA_FILE", pki.caCertificate().toAbsolutePath().toString());
-        return variables;
+    public Endpoint directEndpoint() {
+        return endpoint.withPorts(broker.directTlsPort(), broker.directWssPort());
     }
 
-    public String host() {
-        return broker.host();
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.CONNECTION_LOG, Capability.LOCAL); // and the refusals the suite's probe finds
     }
 
-    /** Maps {@link #host()} to 127.0.0.1, for {@code -Djdk.net.hosts.file}. */
-    public Path hostsFile() {
-        return hostsFile.toAbsolutePath();
-    }
-
-    /** The broker itself, e.g. for its ports without the SNI front. */
+    /** The broker itself: its records, and what a test does to it (restart it, hold, drop or leave connections). */
     public LocalBroker broker() {
         return broker;
+    }
+
+    public DeploymentFiles files() {
+        return files;
     }
 
     public Duration startupTime() {
         return broker.startupTime();
     }
 
-    /** Stops the broker (about 4 s) and deletes the folder. */
+    @Override
+    public List<ConnectionRecord> connections() {
+        return broker.connections();
+    }
+
+    @Override
+    public List<PublishRecord> publishes() {
+        return broker.publishes();
+    }
+
+    /** What the broker refused because a client went over a Serverless quota, oldest first. */
+    @Override
+    public List<QuotaRefusal> quotaRefusals() {
+        return broker.quotaRefusals();
+    }
+
+    /**
+     * Lets these clients publish faster than Serverless' 10 messages a second, for the rest of the run; every other
+     * client still meets the quota. A caller that does so says why. See {@link LocalBroker#liftPublishRate}.
+     */
+    @Override
+    public void liftPublishRate(Collection<String> clientIds) {
+        broker.liftPublishRate(clientIds);
+    }
+
+    /** Stops the broker (about 4 s), and deletes the files if they are its own. */
     @Override
     public void close() {
         try {
             broker.close();
         } finally {
-            Folders.deleteRecursively(folder);
+            closeFiles();
         }
     }
 
-    private static String randomPassword() {
-        byte[] bytes = new byte[15];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    /**
+     * For the end of a JVM: closes the broker's ports at once but leaves HiveMQ's graceful stop (3 to 4 s of
+     * waiting) to the JVM's exit ({@link LocalBroker#closeAsTheJvmExits()}); deletes its own files.
+     */
+    public void closeAsTheJvmExits() {
+        try {
+            broker.closeAsTheJvmExits();
+        } finally {
+            closeFiles();
+        }
+    }
+
+    private void closeFiles() {
+        if (ownsFiles) {
+            files.close();
+        }
     }
 }

@@ -1,17 +1,10 @@
 package serverless.harness;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,7 +80,7 @@ public final class QuickStart {
             thread.setDaemon(true); // never keeps Maven waiting
             return thread;
         });
-        Future<LocalDeployment> starting = meanwhile.submit(() -> LocalDeployment.start(LocalDeployment.DEFAULT_HOST));
+        Future<LocalDeployment> starting = meanwhile.submit(() -> LocalDeployment.start(LocalDeployment.HOST));
         for (Example example : Example.values()) {
             if (example.program() instanceof ScriptProgram) {
                 meanwhile.submit(example::unavailableReason); // installs once; its run later gets the answer
@@ -113,19 +106,18 @@ public final class QuickStart {
     }
 
     /** Runs every example and the doctor against the deployment, one after another, prints the table; the exit code. */
-    private static int runAll(LocalDeployment deployment) throws IOException, InterruptedException {
-        Map<String, String> variables = deployment.variables();
+    private static int runAll(LocalDeployment deployment) throws IOException {
         System.out.printf("Serverless-like local broker for %s is up: MQTT over TLS on port %s, over WSS on port %s,"
-                + " path %s (Serverless: 8883, 8084, /mqtt).%n", deployment.host(), variables.get("MQTT_PORT"),
-                variables.get("MQTT_WS_PORT"), variables.get("MQTT_WS_PATH"));
+                + " path %s (Serverless: 8883, 8084, /mqtt).%n", deployment.host(), deployment.tlsPort(),
+                deployment.wssPort(), deployment.wsPath());
         List<Outcome> outcomes = new ArrayList<>();
         for (Example example : Example.values()) {
             outcomes.add(run(example.program(), example.stack(), example.transport().toString(),
-                    exampleVariables(variables, example.transport()), deployment.hostsFile()));
+                    deployment.endpoint().variablesFor(example.transport()), deployment.hostsFile()));
         }
         // The doctor checks both transports: it takes MQTT_PORT, MQTT_WS_PORT and MQTT_WS_PATH.
-        outcomes.add(run(JavaProgram.DOCTOR, "Paho, MQTT 5, and JDK TLS checks", "TLS + WSS", variables,
-                deployment.hostsFile()));
+        outcomes.add(run(JavaProgram.DOCTOR, "Paho, MQTT 5, and JDK TLS checks", "TLS + WSS",
+                deployment.endpoint().variables(), deployment.hostsFile()));
         System.out.println();
         System.out.println("Stopping the local broker...");
         System.out.println();
@@ -150,69 +142,31 @@ public final class QuickStart {
      */
     private static void exitNow(LocalDeployment deployment, int exitCode) {
         System.out.flush();
-        deployment.broker().closeAsTheJvmExits();
-        deployment.close(); // the broker is closed already: this deletes the deployment's folder
+        deployment.closeAsTheJvmExits();
         System.exit(exitCode);
     }
 
-    /** An example takes MQTT_PORT for its own transport, as a user exports it: MQTT_PORT=$MQTT_WS_PORT for WSS. */
-    static Map<String, String> exampleVariables(Map<String, String> deployment, Transport transport) {
-        Map<String, String> env = new LinkedHashMap<>(deployment);
-        String wssPort = env.remove("MQTT_WS_PORT");
-        if (transport == Transport.WSS) {
-            env.put("MQTT_PORT", wssPort);
-        } else {
-            env.remove("MQTT_WS_PATH");
-        }
-        return env;
-    }
-
-    /** Runs the program to its end (at most {@link #RUN_BOUND}), printing its lines as they come. */
+    /**
+     * Runs the program to its end (at most {@link #RUN_BOUND}), printing its lines as they come; they are also kept in
+     * {@code harness/target/quickstart-runs/}.
+     */
     private static Outcome run(Program program, String stack, String protocol, Map<String, String> env,
-            Path hostsFile) throws IOException, InterruptedException {
+            Optional<Path> hostsFile) throws IOException {
         String name = program.module() + " " + program.simpleName();
         System.out.printf("%n== %s (%s over %s): %s%n", name, stack, protocol, program.userCommand());
-        // The hosts file makes the test host name resolve to 127.0.0.1 in the program's JVM only, so it sends
-        // that name as SNI and checks it against the certificate, exactly as with a real deployment.
         Optional<String> unavailable = program.unavailableReason();
         if (unavailable.isPresent()) {
             System.out.println(INDENT + "not run: " + unavailable.get());
             return new Outcome(name, stack, protocol, null, unavailable.get());
         }
-        ProcessBuilder builder = program.processBuilder(env, Optional.of(hostsFile));
-        long started = System.nanoTime();
-        Process process = builder.start();
-        StringBuffer stdout = new StringBuffer();
-        StringBuffer stderr = new StringBuffer();
-        Thread stdoutPump = pump(process.getInputStream(), System.out, stdout);
-        Thread stderrPump = pump(process.getErrorStream(), System.err, stderr);
-        boolean ended = process.waitFor(RUN_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        if (!ended) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        stdoutPump.join(5_000);
-        stderrPump.join(5_000);
-        RunResult result = new RunResult(ended ? process.exitValue() : -1, stdout.toString(), stderr.toString(),
-                took, !ended);
+        // The hosts file makes the test host name resolve to 127.0.0.1 in the program's JVM only, so it sends
+        // that name as SNI and checks it against the certificate, exactly as with a real deployment.
+        Path logs = Program.repositoryRoot().resolve("harness/target/quickstart-runs")
+                .resolve(program.module() + "-" + program.simpleName());
+        RunResult result = RunningProgram.start(program.processBuilder(env, hostsFile), logs, RUN_BOUND,
+                (output, line) -> (output == RunningProgram.Output.STANDARD_ERROR ? System.err : System.out)
+                        .println(INDENT + line)).awaitResult();
         return new Outcome(name, stack, protocol, result);
-    }
-
-    /** Copies the program's lines to {@code console}, indented, as they come, and keeps them in {@code kept}. */
-    private static Thread pump(InputStream output, PrintStream console, StringBuffer kept) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(output, Charset.defaultCharset()))) {
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    console.println(INDENT + line);
-                    kept.append(line).append('\n');
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, "quick-start-output");
-        thread.setDaemon(true); // never keeps Maven waiting
-        thread.start();
-        return thread;
     }
 
     /** The summary: one row per program, then a line that says whether all passed. */

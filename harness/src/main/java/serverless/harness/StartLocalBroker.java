@@ -18,8 +18,9 @@ public final class StartLocalBroker {
 
     public static void main(String[] args) throws Exception {
         LocalDeployment.quietLogging();
-        LocalDeployment deployment = LocalDeployment.start(args.length > 0 ? args[0] : LocalDeployment.DEFAULT_HOST);
+        LocalDeployment deployment = LocalDeployment.start(args.length > 0 ? args[0] : LocalDeployment.HOST);
         String host = deployment.host();
+        Map<String, String> variables = deployment.endpoint().variables();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping the local broker...");
             deployment.close();
@@ -37,20 +38,19 @@ public final class StartLocalBroker {
         System.out.println("# Paste these into another shell. MQTT_PORT stands for Serverless' 8883 (MQTT over TLS),");
         System.out.println("# MQTT_WS_PORT for 8084 (MQTT over WebSocket with TLS, path /mqtt).");
         // A throwaway credential for a local broker: printed here on purpose.
-        Map<String, String> variables = deployment.variables();
         System.out.println("export " + variables.entrySet().stream()
                 .map(variable -> variable.getKey() + "=" + variable.getValue()).collect(Collectors.joining(" ")));
         // The example's JVM resolves the test host name through this file instead of /etc/hosts (nothing to edit).
         System.out.println("# Java programs started from that shell resolve " + host + " through this file, without editing");
         System.out.println("# /etc/hosts. They resolve nothing else, Maven included: build first, or unset it to run Maven.");
-        System.out.println("export JAVA_TOOL_OPTIONS=-Djdk.net.hosts.file=" + deployment.hostsFile());
+        System.out.println("export JAVA_TOOL_OPTIONS=-Djdk.net.hosts.file=" + deployment.hostsFile().orElseThrow());
         System.out.println("# Then, for example: java -jar paho-example/target/paho-example.jar");
         System.out.println("#   WebSocket:  MQTT_PORT=$MQTT_WS_PORT java -jar websocket-example/target/websocket-example.jar");
         // The same broker without what Serverless adds in front of it: for trying the suite's external mode
         // (./mvnw verify -Dbroker=external) against a broker that enforces less, as a self-hosted one may.
         System.out.println("# The same broker without its SNI front (accepts any SNI or none, never answers a wrong WebSocket");
         System.out.printf("# path), like many self-hosted brokers: MQTT_PORT=%d MQTT_WS_PORT=%d%n",
-                deployment.broker().directTlsPort(), deployment.broker().directWssPort());
+                deployment.directEndpoint().tlsPort(), deployment.directEndpoint().wssPort());
         System.out.flush();
         Thread.currentThread().join(); // until Ctrl-C
     }

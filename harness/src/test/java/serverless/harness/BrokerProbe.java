@@ -56,7 +56,7 @@ final class BrokerProbe {
         found.put(Capability.REFUSES_MISSING_SNI, handshake(context, address, broker.tlsPort(), Optional.empty(), null,
                 "a TLS handshake without SNI"));
         found.put(Capability.REFUSES_WRONG_SNI, handshake(context, address, broker.tlsPort(),
-                Optional.of(TestBed.OTHER_HOST), null, "a TLS handshake with SNI " + TestBed.OTHER_HOST));
+                Optional.of(LocalDeployment.OTHER_HOST), null, "a TLS handshake with SNI " + LocalDeployment.OTHER_HOST));
         found.put(Capability.REFUSES_IP_ADDRESS, handshake(context, address, broker.tlsPort(), Optional.empty(), address,
                 "a TLS connection to " + address + ", checked against the certificate"));
         found.put(Capability.REFUSES_WRONG_WEBSOCKET_PATH, webSocketPath(context, broker));

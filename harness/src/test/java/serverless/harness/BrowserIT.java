@@ -108,7 +108,7 @@ class BrowserIT {
         Broker broker = bed.broker();
         Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE); // no CDP version warnings on standard error
 
-        pageServer = servePage(Path.of(System.getProperty("examples.root", "..")).resolve("browser-example").normalize());
+        pageServer = servePage(Program.repositoryRoot().resolve("browser-example").normalize());
         pageUrl = "http://localhost:" + pageServer.getAddress().getPort() + "/";
         userDataDir = Files.createTempDirectory("browser-it-");
 
@@ -170,7 +170,7 @@ class BrowserIT {
     @Test
     @DisplayName("browser-example: round trip")
     void roundTrip(Broker broker) {
-        String clientId = "browser-it-" + TestBed.randomSecret().substring(0, 8);
+        String clientId = "browser-it-" + DeploymentFiles.randomSecret().substring(0, 8);
         String topic = "serverless-examples/it/" + clientId;
 
         PageRun run = submit(form(broker, Map.of("clientId", clientId, "topic", topic)), ROUND_TRIP_BOUND);
@@ -211,7 +211,7 @@ class BrowserIT {
     @DisplayName("browser-example: wrong password")
     void wrongPassword(Broker broker) {
         assumeTrue(broker.can(Broker.Capability.LOCAL), () -> broker.lacks(Broker.Capability.LOCAL));
-        String wrong = "wrong-" + TestBed.randomSecret();
+        String wrong = "wrong-" + DeploymentFiles.randomSecret();
 
         PageRun run = submit(form(broker, Map.of("password", wrong)), CONNECT_BOUND);
 
@@ -268,7 +268,7 @@ class BrowserIT {
     }
 
     private void assumeHostNameChecked(Broker broker) {
-        assumeTrue(broker.can(Broker.Capability.LOCAL) && broker.host().equals(TestBed.DEPLOYMENT_HOST),
+        assumeTrue(broker.can(Broker.Capability.LOCAL) && broker.host().equals(LocalDeployment.HOST),
                 () -> broker.lacks(Broker.Capability.LOCAL));
         assumeTrue(trust == Trust.NSS_DATABASE, () -> "the browser trusts the test server through " + trust.description
                 + ", which accepts that key whatever the name or dates: install certutil (Debian: libnss3-tools) "
@@ -279,7 +279,7 @@ class BrowserIT {
     @Test
     @DisplayName("browser-example: connection refused")
     void connectionRefused(Broker broker) throws IOException {
-        assumeTrue(broker.can(Broker.Capability.LOCAL) && broker.host().equals(TestBed.DEPLOYMENT_HOST),
+        assumeTrue(broker.can(Broker.Capability.LOCAL) && broker.host().equals(LocalDeployment.HOST),
                 () -> broker.lacks(Broker.Capability.LOCAL));
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -314,14 +314,18 @@ class BrowserIT {
 
     // ---- the page ----
 
-    /** The form's fields for this broker, with {@code changes} applied. */
+    /**
+     * The form's fields for this broker, with {@code changes} applied: what a WebSocket example is given, as README
+     * tells the page's user (Host is MQTT_HOST, Port MQTT_WS_PORT, Path MQTT_WS_PATH); the browser trusts its own CAs.
+     */
     private static Map<String, String> form(Broker broker, Map<String, String> changes) {
+        Map<String, String> variables = broker.endpoint().variablesFor(Transport.WSS);
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("host", broker.host());
-        fields.put("port", String.valueOf(broker.wssPort()));
-        fields.put("path", broker.wsPath());
-        fields.put("username", broker.username());
-        fields.put("password", broker.password());
+        fields.put("host", variables.get("MQTT_HOST"));
+        fields.put("port", variables.get("MQTT_PORT"));
+        fields.put("path", variables.get("MQTT_WS_PATH"));
+        fields.put("username", variables.get("MQTT_USERNAME"));
+        fields.put("password", variables.get("MQTT_PASSWORD"));
         fields.putAll(changes);
         return fields;
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import serverless.harness.broker.Folders;
 
 /**
  * Class-data sharing archives for the programs the suite runs, made once per test run. Most of an
@@ -41,7 +42,11 @@ final class ClassDataArchives {
             "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
     private static final long ARCHIVING_BOUND_SECONDS = 60;
 
-    private final Path directory;
+    /** The archives of this test run: one per test JVM, as there is one test bed; none until {@link #prepare}. */
+    static final ClassDataArchives OF_THIS_RUN = new ClassDataArchives();
+
+    /** Where this run's archives are written: a folder made by {@link #prepare}, deleted by {@link #delete}. */
+    private volatile Path directory;
     private final Map<JavaProgram, CompletableFuture<Optional<Path>>> archives = new ConcurrentHashMap<>();
     /** Two at a time: one per core of the machines this runs on. */
     private final ExecutorService archivers = Executors.newFixedThreadPool(2, runnable -> {
@@ -50,8 +55,7 @@ final class ClassDataArchives {
         return thread;
     });
 
-    ClassDataArchives(Path directory) {
-        this.directory = directory;
+    private ClassDataArchives() {
     }
 
     /**
@@ -67,8 +71,14 @@ final class ClassDataArchives {
 
     private static final Map<JavaProgram, JavaProgram> LAUNCHES = new ConcurrentHashMap<>();
 
-    /** Starts making every program's archive in the background, a few at a time, each by the run given for it. */
-    void prepare(Collection<ExampleRun> trainingRuns) {
+    /**
+     * Starts making every program's archive in the background, a few at a time, each by the run given for it, in a
+     * temporary folder of their own.
+     */
+    synchronized void prepare(Collection<ExampleRun> trainingRuns) throws IOException {
+        if (directory == null) {
+            directory = Files.createTempDirectory("serverless-class-data-");
+        }
         trainingRuns.forEach(run -> archives.computeIfAbsent(launchOf((JavaProgram) run.program()),
                 key -> CompletableFuture.supplyAsync(() -> archive(run), archivers)));
     }
@@ -76,6 +86,13 @@ final class ClassDataArchives {
     /** Waits until every archive started by {@link #prepare} is made (or could not be). */
     void awaitPrepared() {
         archives.values().forEach(archive -> archive.exceptionally(error -> Optional.empty()).join());
+    }
+
+    /** Deletes the archives' folder, at the end of the run. */
+    synchronized void delete() {
+        if (directory != null) {
+            Folders.deleteQuietly(directory);
+        }
     }
 
     /**
@@ -114,7 +131,6 @@ final class ClassDataArchives {
         options.add("-Xlog:cds+dynamic=off");
         run.broker().hostsFile().ifPresent(hosts -> options.add("-Djdk.net.hosts.file=" + hosts));
         try {
-            Files.createDirectories(directory);
             ProcessBuilder builder = program.processBuilder(options, run.environment())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -127,7 +143,7 @@ final class ClassDataArchives {
                 slot.release();
                 throw e;
             }
-            slot.holdWhileStarting(process);
+            slot.holdWhileStarting(process.toHandle());
             if (!process.waitFor(ARCHIVING_BOUND_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return Optional.empty();

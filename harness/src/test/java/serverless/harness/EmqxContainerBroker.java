@@ -53,15 +53,19 @@ final class EmqxContainerBroker implements Broker, AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    /** Starts EMQX (needs Docker) and writes a hosts file that maps the deployment name to the container's host. */
-    static EmqxContainerBroker start(TestPki pki, Path workDirectory, String username, String password) throws IOException {
-        GenericContainer<?> container = container(pki, usersFile(workDirectory, username, password));
+    /**
+     * Starts EMQX (needs Docker) with the deployment's certificate and user, and writes a hosts file beside them that
+     * maps the deployment's name to the container's host.
+     */
+    static EmqxContainerBroker start(DeploymentFiles files) throws IOException {
+        GenericContainer<?> container = container(files.pki(),
+                usersFile(files.folder(), files.username(), files.password()));
         container.start();
         String address = InetAddress.getByName(container.getHost()).getHostAddress();
-        Path hostsFile = Files.writeString(workDirectory.resolve("emqx-hosts"), TestBed.hostsFileFor(address));
-        return new EmqxContainerBroker(container, new Endpoint(TestBed.DEPLOYMENT_HOST,
+        Path hostsFile = HostsFile.write(files.folder().resolve("emqx-hosts"), address, files.host());
+        return new EmqxContainerBroker(container, new Endpoint(files.host(),
                 container.getMappedPort(TLS_PORT), container.getMappedPort(WSS_PORT), WS_PATH,
-                Optional.of(pki.caCertificate()), username, password, Optional.of(hostsFile)));
+                Optional.of(files.pki().caCertificate()), files.username(), files.password(), Optional.of(hostsFile)));
     }
 
     /** The container, configured but not started: everything the suite hands EMQX, testable without Docker. */

@@ -33,7 +33,7 @@ class EmqxContainerBrokerTest {
 
     @BeforeAll
     static void configureContainer() throws Exception {
-        pki = TestPki.generate(directory.resolve("pki"), TestBed.DEPLOYMENT_HOST);
+        pki = TestPki.generate(directory.resolve("pki"), LocalDeployment.HOST);
         container = EmqxContainerBroker.container(pki, EmqxContainerBroker.usersFile(directory, "example-user", "0a1b2c"));
     }
 
@@ -112,7 +112,7 @@ class EmqxContainerBrokerTest {
                 .map(X509Certificate.class::cast).toList();
         assertEquals(2, certificates.size(), "leaf and CA");
         assertTrue(certificates.get(0).getSubjectAlternativeNames().stream()
-                .anyMatch(name -> name.get(1).equals(TestBed.DEPLOYMENT_HOST)), "the server certificate comes first");
+                .anyMatch(name -> name.get(1).equals(LocalDeployment.HOST)), "the server certificate comes first");
         String key = Files.readString(pki.serverPrivateKey());
         assertEquals(1, key.split("-----BEGIN ", -1).length - 1, "exactly one PEM entry in the key file");
         assertTrue(key.startsWith("-----BEGIN PRIVATE KEY-----"), "PKCS#8");

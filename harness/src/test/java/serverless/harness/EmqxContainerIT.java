@@ -82,8 +82,7 @@ class EmqxContainerIT {
         }
         if (ownContainer == null) {
             try {
-                ownContainer = EmqxContainerBroker.start(bed.pki(), Files.createTempDirectory("emqx-it-"),
-                        "emqx-it-user", TestBed.randomSecret());
+                ownContainer = EmqxContainerBroker.start(bed.files());
             } catch (Exception e) {
                 throw new IllegalStateException("EMQX did not start: " + e.getMessage(), e);
             }

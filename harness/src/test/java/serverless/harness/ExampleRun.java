@@ -20,34 +20,27 @@ public final class ExampleRun {
     private final List<String> jvmOptions = new ArrayList<>();
     private ExampleRunner.JvmStart jvmStart = ExampleRunner.JvmStart.WITH_STARTUP_AIDS;
 
-    private ExampleRun(Program program, Broker broker, String name) {
+    private ExampleRun(Program program, Broker broker, String name, Map<String, String> deploymentVariables) {
         this.program = program;
         this.broker = broker;
-        this.clientId = name + "-" + TestBed.randomSecret().substring(0, 8);
+        this.clientId = name + "-" + DeploymentFiles.randomSecret().substring(0, 8);
         this.topic = "serverless-examples/it/" + clientId;
-        env.put("MQTT_HOST", broker.host());
-        env.put("MQTT_PORT", String.valueOf(broker.tlsPort()));
-        env.put("MQTT_USERNAME", broker.username());
-        env.put("MQTT_PASSWORD", broker.password());
-        broker.caFile().ifPresent(ca -> env.put("MQTT_CA_FILE", ca.toString()));
+        env.putAll(deploymentVariables);
         env.put("MQTT_CLIENT_ID", clientId);
         env.put("MQTT_TOPIC", topic);
     }
 
-    /** A run of {@code example} against {@code broker}; {@code name} goes into the client id and log file names. */
+    /**
+     * A run of {@code example} against {@code broker}, given the variables a user exports for its transport;
+     * {@code name} goes into the client id and log file names.
+     */
     public static ExampleRun of(Example example, Broker broker, String name) {
-        ExampleRun run = new ExampleRun(example.program(), broker, name);
-        if (example.transport() == Transport.WSS) {
-            run.set("MQTT_PORT", String.valueOf(broker.wssPort())).set("MQTT_WS_PATH", broker.wsPath());
-        }
-        return run;
+        return new ExampleRun(example.program(), broker, name, broker.endpoint().variablesFor(example.transport()));
     }
 
     /** A run of the doctor, which checks both transports: MQTT_PORT and MQTT_WS_PORT, MQTT_WS_PATH. */
     public static ExampleRun ofDoctor(Broker broker, String name) {
-        return new ExampleRun(JavaProgram.DOCTOR, broker, name)
-                .set("MQTT_WS_PORT", String.valueOf(broker.wssPort()))
-                .set("MQTT_WS_PATH", broker.wsPath());
+        return new ExampleRun(JavaProgram.DOCTOR, broker, name, broker.endpoint().variables());
     }
 
     public ExampleRun set(String variable, String value) {
@@ -85,6 +78,15 @@ public final class ExampleRun {
         return program;
     }
 
+    /** The JVM options of a Java program's run, beyond the suite's own. */
+    List<String> jvmOptions() {
+        return List.copyOf(jvmOptions);
+    }
+
+    ExampleRunner.JvmStart jvmStart() {
+        return jvmStart;
+    }
+
     /** The variables the program gets, as set so far. */
     public Map<String, String> environment() {
         return Map.copyOf(env);
@@ -104,13 +106,13 @@ public final class ExampleRun {
      */
     public RunResult execute() {
         assumeRunnable();
-        return ExampleRunner.run(program, Map.copyOf(env), List.copyOf(jvmOptions), jvmStart, broker, clientId);
+        return ExampleRunner.run(this);
     }
 
-    /** Starts the run and returns at once; {@link ExampleRunner.Running#awaitResult()} gives its result. */
-    public ExampleRunner.Running start() {
+    /** Starts the run and returns at once; {@link RunningProgram#awaitResult()} gives its result. */
+    public RunningProgram start() {
         assumeRunnable();
-        return ExampleRunner.start(program, Map.copyOf(env), List.copyOf(jvmOptions), jvmStart, broker, clientId);
+        return ExampleRunner.start(this);
     }
 
     private void assumeRunnable() {

@@ -115,8 +115,7 @@ final class ExternalBroker implements Broker {
         try {
             Path file = Files.createTempFile("external-broker-hosts-", "");
             file.toFile().deleteOnExit();
-            return Files.writeString(file, address + " " + host + "\n" + address + " " + TestBed.OTHER_HOST + "\n"
-                    + address + " " + NAME_WITHOUT_SNI + "\n127.0.0.1 localhost\n");
+            return HostsFile.write(file, address, host, NAME_WITHOUT_SNI);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a hosts file for the examples", e);
         }

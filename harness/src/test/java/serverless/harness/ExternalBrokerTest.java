@@ -26,7 +26,7 @@ class ExternalBrokerTest {
     @Test
     void defaultsAreServerlessPortsAndPathAndTheJdkTrustStore() {
         ExternalBroker broker = ExternalBroker.fromEnvironment(
-                Map.of("MQTT_HOST", TestBed.DEPLOYMENT_HOST, "MQTT_USERNAME", "u", "MQTT_PASSWORD", "secret"), Optional.empty());
+                Map.of("MQTT_HOST", LocalDeployment.HOST, "MQTT_USERNAME", "u", "MQTT_PASSWORD", "secret"), Optional.empty());
 
         assertEquals(8883, broker.tlsPort());
         assertEquals(8084, broker.wssPort());
@@ -39,12 +39,12 @@ class ExternalBrokerTest {
     @Test
     void theDeploymentIsResolvedOnceAndItsAddressHandedToTheExamples() throws Exception {
         ExternalBroker broker = ExternalBroker.fromEnvironment(
-                Map.of("MQTT_HOST", TestBed.DEPLOYMENT_HOST, "MQTT_USERNAME", "u", "MQTT_PASSWORD", "p"), Optional.empty());
+                Map.of("MQTT_HOST", LocalDeployment.HOST, "MQTT_USERNAME", "u", "MQTT_PASSWORD", "p"), Optional.empty());
 
         assertEquals("127.0.0.1", broker.ipAddress()); // test-hosts, in this JVM
         String hosts = Files.readString(broker.hostsFile().orElseThrow());
-        assertTrue(hosts.contains("127.0.0.1 " + TestBed.DEPLOYMENT_HOST + "\n"), hosts);
-        assertTrue(hosts.contains("127.0.0.1 " + TestBed.OTHER_HOST + "\n"), hosts);
+        assertTrue(hosts.contains("127.0.0.1 " + LocalDeployment.HOST + "\n"), hosts);
+        assertTrue(hosts.contains("127.0.0.1 " + LocalDeployment.OTHER_HOST + "\n"), hosts);
         assertTrue(hosts.contains("127.0.0.1 " + broker.nameWithoutSni() + "\n"), hosts);
         assertFalse(broker.nameWithoutSni().contains("."), "the JDK sends no SNI only for a name without a dot");
     }
@@ -60,7 +60,7 @@ class ExternalBrokerTest {
     @Test
     void onlyFaultsThatNeedNoControlOfTheBrokerRunAgainstIt() {
         ExternalBroker broker = ExternalBroker.fromEnvironment(
-                Map.of("MQTT_HOST", TestBed.DEPLOYMENT_HOST, "MQTT_USERNAME", "u", "MQTT_PASSWORD", "p"), Optional.empty());
+                Map.of("MQTT_HOST", LocalDeployment.HOST, "MQTT_USERNAME", "u", "MQTT_PASSWORD", "p"), Optional.empty());
 
         assertEquals(List.of(Fault.ANONYMOUS), Arrays.stream(Fault.values())
                 .filter(fault -> fault.needs().map(broker::can).orElse(true)).toList());

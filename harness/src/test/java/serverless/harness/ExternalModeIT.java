@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -38,7 +36,7 @@ class ExternalModeIT {
 
     @TestFactory
     Stream<DynamicTest> aBrokerThatEnforcesLessPassesWithTheRestSkipped(TestBed bed) {
-        Broker lenient = ProbedBroker.probe(describedByVariables(bed.localBroker().direct(), bed));
+        Broker lenient = ProbedBroker.probe(describedByVariables(bed.localDeployment().directEndpoint(), bed));
         assertEquals(List.of(Capability.REFUSES_IP_ADDRESS, Capability.REFUSES_PUBLISHES_OVER_RATE,
                         Capability.REFUSES_LONG_CLIENT_ID), refusals(lenient),
                 "the direct listeners accept a handshake without SNI or with another name, and do not answer a"
@@ -107,14 +105,6 @@ class ExternalModeIT {
      * name resolves through the run's hosts file (to 127.0.0.1), for the examples.
      */
     static Broker describedByVariables(Endpoint endpoint, TestBed bed) {
-        Map<String, String> userEnvironment = new HashMap<>();
-        userEnvironment.put("MQTT_HOST", endpoint.host());
-        userEnvironment.put("MQTT_PORT", String.valueOf(endpoint.tlsPort()));
-        userEnvironment.put("MQTT_WS_PORT", String.valueOf(endpoint.wssPort()));
-        userEnvironment.put("MQTT_WS_PATH", endpoint.wsPath());
-        userEnvironment.put("MQTT_USERNAME", endpoint.username());
-        userEnvironment.put("MQTT_PASSWORD", endpoint.password());
-        endpoint.caFile().ifPresent(ca -> userEnvironment.put("MQTT_CA_FILE", ca.toString()));
-        return ExternalBroker.fromEnvironment(userEnvironment, Optional.of(bed.hostsFile()));
+        return ExternalBroker.fromEnvironment(endpoint.variables(), Optional.of(bed.hostsFile()));
     }
 }

@@ -12,9 +12,9 @@ import serverless.harness.Broker.Capability;
  */
 public enum Fault {
     WRONG_PASSWORD("username or password", 1, Capability.LOCAL,
-            (run, bed) -> run.set("MQTT_PASSWORD", "wrong-" + TestBed.randomSecret())),
+            (run, bed) -> run.set("MQTT_PASSWORD", "wrong-" + DeploymentFiles.randomSecret())),
     UNKNOWN_USER("not authorized", 1, Capability.LOCAL,
-            (run, bed) -> run.set("MQTT_USERNAME", "nobody-" + TestBed.randomSecret().substring(0, 6))),
+            (run, bed) -> run.set("MQTT_USERNAME", "nobody-" + DeploymentFiles.randomSecret().substring(0, 6))),
     ANONYMOUS("MQTT_USERNAME is not set", 2, null,
             (run, bed) -> run.unset("MQTT_USERNAME").unset("MQTT_PASSWORD")),
     UNTRUSTED_CA("not trusted", 1, Capability.LOCAL,
@@ -26,7 +26,7 @@ public enum Fault {
             (run, bed) -> run.set("MQTT_HOST", run.broker().nameWithoutSni())),
     WRONG_SNI("SNI", 1, Capability.REFUSES_WRONG_SNI,
             // Like a CNAME of one's own pointing at the deployment.
-            (run, bed) -> run.set("MQTT_HOST", TestBed.OTHER_HOST)),
+            (run, bed) -> run.set("MQTT_HOST", LocalDeployment.OTHER_HOST)),
     CERTIFICATE_FOR_OTHER_HOST("does not match", 1, Capability.LOCAL,
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().wrongHostCertificatePort()))),
     EXPIRED_CERTIFICATE("expired", 1, Capability.LOCAL,

@@ -73,7 +73,7 @@ final class Mosquitto implements AutoCloseable {
     static Mosquitto start(TestPki pki) throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory("mosquitto-");
         try {
-            String password = TestBed.randomSecret();
+            String password = DeploymentFiles.randomSecret();
             Path passwords = directory.resolve("passwd");
             // The password is on this command line for a moment: a throwaway one, for a broker on loopback only.
             run(List.of(binary("mosquitto_passwd").orElseThrow().toString(), "-c", "-b", passwords.toString(),

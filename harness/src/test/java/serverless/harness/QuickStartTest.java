@@ -85,21 +85,6 @@ class QuickStartTest {
         assertEquals(1, QuickStart.exitCode(List.of()));
     }
 
-    /** As README tells users: the same exports for every program, MQTT_PORT=$MQTT_WS_PORT for WebSocket. */
-    @Test
-    void eachExampleGetsThePortOfItsOwnTransport() {
-        Map<String, String> deployment = Map.of("MQTT_HOST", "deployment.emqxsl.test", "MQTT_PORT", "1111",
-                "MQTT_WS_PORT", "2222", "MQTT_WS_PATH", "/mqtt", "MQTT_USERNAME", "u", "MQTT_PASSWORD", "p");
-
-        Map<String, String> tls = QuickStart.exampleVariables(deployment, Transport.TLS);
-        Map<String, String> wss = QuickStart.exampleVariables(deployment, Transport.WSS);
-
-        assertEquals(Map.of("MQTT_HOST", "deployment.emqxsl.test", "MQTT_PORT", "1111", "MQTT_USERNAME", "u",
-                "MQTT_PASSWORD", "p"), tls);
-        assertEquals(Map.of("MQTT_HOST", "deployment.emqxsl.test", "MQTT_PORT", "2222", "MQTT_WS_PATH", "/mqtt",
-                "MQTT_USERNAME", "u", "MQTT_PASSWORD", "p"), wss);
-    }
-
     @Test
     void theBuildPackagesTheModulesOfTheJavaProgramsInTheOrderTheyRun() {
         assertEquals(List.of("paho-example", "hivemq-example", "vertx-example", "websocket-example", "spring-boot-example",

@@ -86,7 +86,7 @@ class QuotaIT {
         assumeTrue(broker.can(Capability.REFUSES_PUBLISHES_OVER_RATE),
                 () -> "not tested: " + broker.lacks(Capability.REFUSES_PUBLISHES_OVER_RATE));
         Map<Example, ExampleRun> runs = new EnumMap<>(Example.class);
-        Map<Example, ExampleRunner.Running> running = new EnumMap<>(Example.class);
+        Map<Example, RunningProgram> running = new EnumMap<>(Example.class);
         for (Example example : Example.values()) {
             if (example.unavailableReason().isPresent()) {
                 continue; // reported below as a skipped test, with its reason
@@ -94,7 +94,7 @@ class QuotaIT {
             ExampleRun run = ExampleRun.of(example, broker, "over-rate-" + example.name().toLowerCase(Locale.ROOT))
                     .set("MQTT_MESSAGES", String.valueOf(MESSAGES))
                     .set("MQTT_PUBLISH_RATE", ABOVE_THE_RATE);
-            ExampleRunner.Running process = run.start();
+            RunningProgram process = run.start();
             runs.put(example, run);
             running.put(example, process);
             await(example + " connected").atMost(TOLD_BOUND).pollInterval(Duration.ofMillis(20))

@@ -59,7 +59,7 @@ class QuotaProbeTest {
     static void pkiAndHostsFileForAnUnresolvableName() throws Exception {
         pki = TestPki.generate(folder.resolve("pki"), HOST);
         trust = TestTls.trusting(pki.caCertificate());
-        hostsFile = Files.writeString(folder.resolve("hosts"), "127.0.0.1 " + HOST + "\n127.0.0.1 " + TestBed.OTHER_HOST + "\n");
+        hostsFile = Files.writeString(folder.resolve("hosts"), "127.0.0.1 " + HOST + "\n127.0.0.1 " + LocalDeployment.OTHER_HOST + "\n");
         assertThrows(UnknownHostException.class, () -> InetAddress.getByName(HOST), "the test needs a name this JVM cannot resolve");
     }
 
@@ -103,11 +103,11 @@ class QuotaProbeTest {
     @Test
     void aCertificateForAnotherNameIsNoConnection() throws Exception {
         try (FakeBroker fake = new FakeBroker(1024, 10)) {
-            Map<Capability, Finding> found = QuotaProbe.probe(brokerAt(TestBed.OTHER_HOST, fake.port()), trust);
+            Map<Capability, Finding> found = QuotaProbe.probe(brokerAt(LocalDeployment.OTHER_HOST, fake.port()), trust);
 
             assertAll(found.values().stream().map(finding -> () -> {
                 assertFalse(finding.refused(), finding.observed());
-                assertTrue(finding.observed().contains("No subject alternative DNS name matching " + TestBed.OTHER_HOST),
+                assertTrue(finding.observed().contains("No subject alternative DNS name matching " + LocalDeployment.OTHER_HOST),
                         finding.observed());
             }));
             assertEquals(List.of(), fake.connects, "no CONNECT may have been sent");

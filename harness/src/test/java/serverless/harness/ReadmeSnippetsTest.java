@@ -29,7 +29,7 @@ class ReadmeSnippetsTest {
 
     @TestFactory
     Stream<DynamicTest> everyReadmeSnippetEqualsItsMarkedRegion() throws IOException {
-        Path root = Path.of(System.getProperty("examples.root", "..")).normalize();
+        Path root = Program.repositoryRoot().normalize();
         List<DynamicTest> tests = new ArrayList<>();
         try (Stream<Path> readmes = Files.walk(root, 2)) {
             for (Path readme : readmes.filter(path -> path.getFileName().toString().equals("README.md")).toList()) {

@@ -106,7 +106,7 @@ class RestartIT {
 
     @TestFactory
     Stream<DynamicTest> everyExampleSurvivesABrokerRestart(TestBed bed) throws Exception {
-        EmbeddedServerlessBroker broker = bed.localBroker();
+        LocalDeployment broker = bed.localDeployment();
         Optional<String> noQueuedSession = QueuedSession.unavailableReason();
         QueuedSession queued = noQueuedSession.isEmpty() ? QueuedSession.beforeTheRestart(bed) : null;
         List<Example> restarting = Arrays.stream(Example.values()).filter(example -> example.unavailableReason().isEmpty()).toList();
@@ -148,13 +148,13 @@ class RestartIT {
      */
     @TestFactory
     Stream<DynamicTest> everyExampleGivesUpAReconnectNobodyAnswers(TestBed bed) {
-        EmbeddedServerlessBroker broker = bed.localBroker();
+        LocalDeployment broker = bed.localDeployment();
         List<Example> reconnecting = Arrays.stream(Example.values()).filter(example -> example.unavailableReason().isEmpty()
                 && example.transport() == Transport.TLS && !NO_BOUND_ON_A_RECONNECT.containsKey(example)).toList();
         Map<Example, ExampleRun> runs = new LinkedHashMap<>();
         Map<Example, RunResult> results = interruptInGroups(reconnecting, AT_ONE_UNANSWERED_RECONNECT, broker, runs,
                 "unanswered-", UNANSWERED_MESSAGES, BEFORE_UNANSWERED,
-                clientIds -> leaveReconnectsUnanswered(broker.embedded(), clientIds));
+                clientIds -> leaveReconnectsUnanswered(broker.broker(), clientIds));
         return Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
             example.unavailableReason().ifPresent(Assumptions::abort);
             assumeTrue(example.transport() == Transport.TLS, "over WebSocket the unanswered part is the HTTP"
@@ -162,7 +162,7 @@ class RestartIT {
             Optional.ofNullable(NO_BOUND_ON_A_RECONNECT.get(example)).ifPresent(Assumptions::abort);
             ExampleRun run = runs.get(example);
             RunResult result = results.get(example);
-            long leftUnanswered = broker.embedded().unansweredClientIds().stream().filter(run.clientId()::equals).count();
+            long leftUnanswered = broker.broker().unansweredClientIds().stream().filter(run.clientId()::equals).count();
             String unanswered = "reconnects left unanswered: " + leftUnanswered + "; PUBLISHes refused over a quota: "
                     + quotaRefusalsOf(broker, run);
             assertTrue(leftUnanswered >= 1, () -> "no reconnect of it was left unanswered: " + result.transcript());
@@ -179,10 +179,10 @@ class RestartIT {
         }));
     }
 
-    private static void restart(EmbeddedServerlessBroker broker) {
+    private static void restart(LocalDeployment broker) {
         long restartStart = System.nanoTime();
         Instant restartedFrom = Instant.now();
-        broker.restart();
+        broker.broker().restart();
         restarts.add(Map.entry(restartedFrom, Instant.now()));
         System.out.printf("[harness] broker restarted in %d ms while each example was held after its first %d"
                 + " messages%n", Duration.ofNanos(System.nanoTime() - restartStart).toMillis(), BEFORE_RESTART);
@@ -208,7 +208,7 @@ class RestartIT {
 
     /** {@link #interruptDuring} for {@code examples}, {@code perGroup} of them at a time; every run's result. */
     private static Map<Example, RunResult> interruptInGroups(List<Example> examples, int perGroup,
-            EmbeddedServerlessBroker broker, Map<Example, ExampleRun> runs, String runPrefix, int messages,
+            LocalDeployment broker, Map<Example, ExampleRun> runs, String runPrefix, int messages,
             int beforeHold, Consumer<Set<String>> interruption) {
         Map<Example, RunResult> results = new LinkedHashMap<>();
         for (int from = 0; from < examples.size(); from += perGroup) {
@@ -228,7 +228,7 @@ class RestartIT {
      * of its run; hands their client ids to {@code interruption} (a restart, ...), and returns how each run ended;
      * {@code runs} gets each example's run.
      */
-    private static Map<Example, RunResult> interruptDuring(List<Example> group, EmbeddedServerlessBroker broker,
+    private static Map<Example, RunResult> interruptDuring(List<Example> group, LocalDeployment broker,
             Map<Example, ExampleRun> runs, String runPrefix, int messages, int beforeHold,
             Consumer<Set<String>> interruption) {
         for (Example example : group) {
@@ -237,9 +237,9 @@ class RestartIT {
                     .set("MQTT_MESSAGES", String.valueOf(messages)));
         }
         Set<String> clientIds = group.stream().map(example -> runs.get(example).clientId()).collect(Collectors.toSet());
-        broker.holdPublishes(clientIds, beforeHold, TRICKLE);
+        broker.broker().holdPublishes(clientIds, beforeHold, TRICKLE);
 
-        Map<Example, ExampleRunner.Running> running = new LinkedHashMap<>();
+        Map<Example, RunningProgram> running = new LinkedHashMap<>();
         try {
             List<Example> started = new ArrayList<>();
             for (Example example : group) {
@@ -258,7 +258,7 @@ class RestartIT {
                     .until(() -> published(broker, runs.get(example)) > beforeHold));
             interruption.accept(clientIds);
         } catch (RuntimeException e) {
-            broker.restart(); // lets the held messages go, so that the examples already started can end
+            broker.broker().restart(); // lets the held messages go, so that the examples already started can end
             throw e;
         }
         Map<Example, RunResult> results = new LinkedHashMap<>();
@@ -270,19 +270,19 @@ class RestartIT {
      * For a failure's message: when the broker restarted, this run's connections, and the handshakes the fronts
      * refused from the first restart on (they carry no client id: every client's are listed).
      */
-    private static String whatTheBrokerSaw(EmbeddedServerlessBroker broker, ExampleRun run) {
+    private static String whatTheBrokerSaw(LocalDeployment broker, ExampleRun run) {
         Instant firstRestart = restarts.isEmpty() ? Instant.MIN : restarts.get(0).getKey();
         return "the broker restarted " + restarts.stream().map(r -> r.getKey() + " to " + r.getValue()).toList()
                 + "\nits connections: " + broker.connections().stream().filter(c -> c.clientId().equals(run.clientId()))
                         .map(c -> c.time() + (c.accepted() ? " accepted" : " refused " + c.reasonCode())).toList()
                 + "\nits PUBLISHes refused over a quota: " + quotaRefusalsOf(broker, run)
-                + "\nhandshakes refused by the fronts since the first restart: " + broker.embedded().refusedHandshakes().stream()
+                + "\nhandshakes refused by the fronts since the first restart: " + broker.broker().refusedHandshakes().stream()
                         .filter(r -> r.time().isAfter(firstRestart)).map(r -> r.time() + " " + r.reason()).toList();
     }
 
     private static void awaitConnected(Broker broker, Example example, Map<Example, ExampleRun> runs,
-            Map<Example, ExampleRunner.Running> running) {
-        ExampleRunner.Running process = running.get(example);
+            Map<Example, RunningProgram> running) {
+        RunningProgram process = running.get(example);
         await(example + " connected").atMost(TO_THE_HOLD).pollInterval(Duration.ofMillis(20))
                 .failFast(example + " ended before it was held", () -> !process.isAlive())
                 .until(() -> connected(broker, runs.get(example)));

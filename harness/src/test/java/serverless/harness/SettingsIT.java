@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60)
 class SettingsIT {
 
-    private static final String HOST = TestBed.DEPLOYMENT_HOST;
+    private static final String HOST = LocalDeployment.HOST;
     /** Settings errors are found before any network wait: far less than a connection's bounds. */
     /**
      * At once: before the first connect's own 10 s bound could have run out. Exit code 2, the phrase and no
@@ -91,7 +91,7 @@ class SettingsIT {
     /** Where the settings point: nowhere this JVM or the programs' can reach, so that nothing connects by mistake. */
     private static final Broker NOWHERE = new Broker() {
         private final Endpoint endpoint = new Endpoint(HOST, 8883, 8084, "/mqtt", Optional.empty(), "settings-user",
-                TestBed.randomSecret(), Optional.empty());
+                DeploymentFiles.randomSecret(), Optional.empty());
 
         @Override
         public String description() {

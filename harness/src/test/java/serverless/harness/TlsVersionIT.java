@@ -26,7 +26,7 @@ class TlsVersionIT {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Example.class)
     void roundTripWithAServerThatOffersOnlyTls12(Example example, TestBed bed) {
-        Broker broker = bed.localBroker().tls12Only();
+        Broker broker = tls12Only(bed.localDeployment());
         ExampleRun run = ExampleRun.of(example, broker, "tls12-" + example.name().toLowerCase());
 
         RoundTripAssertions.assertCompleteRoundTrip(run.execute(), run, broker, 1);
@@ -35,5 +35,21 @@ class TlsVersionIT {
                 assertTrue(broker.connections().stream().anyMatch(connection ->
                                 connection.clientId().equals(run.clientId()) && connection.tlsProtocol().equals("TLSv1.2")),
                         () -> "no TLS 1.2 connection by " + run.clientId() + " in " + broker.connections()));
+    }
+
+    /** The local deployment through its broker's ports that speak only TLS 1.2: the same user, SNI check and records. */
+    private static Broker tls12Only(LocalDeployment deployment) {
+        Endpoint tls12 = deployment.tls12Endpoint();
+        return new ForwardingBroker(deployment) {
+            @Override
+            public String description() {
+                return "the local broker's TLS 1.2-only ports (mqtts " + tls12.tlsPort() + ", wss " + tls12.wssPort() + ")";
+            }
+
+            @Override
+            public Endpoint endpoint() {
+                return tls12;
+            }
+        };
     }
 }

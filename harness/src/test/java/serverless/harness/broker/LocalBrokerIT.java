@@ -39,12 +39,13 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import serverless.harness.CompleteTier;
+import serverless.harness.LocalDeployment;
 import serverless.harness.TestBed;
 import serverless.harness.TestBedExtension;
 import serverless.harness.broker.HandshakeRefusal.Reason;
 
 /**
- * The embedded broker as the examples meet it: the run's one local broker (see {@link TestBed#localBroker()}),
+ * The embedded broker as the examples meet it: the run's one local broker (see {@link TestBed#localDeployment()}),
  * shared with the other suites, on client ids and topics of its own. What it keeps across a restart is checked
  * by {@link QueuedSession}, on RestartIT's restart. The test JVM resolves the host names below to 127.0.0.1 through the hosts
  * file in src/test/resources (failsafe argLine), except against an external deployment, where it must use DNS
@@ -56,8 +57,8 @@ import serverless.harness.broker.HandshakeRefusal.Reason;
 @Timeout(20)
 class LocalBrokerIT {
 
-    static final String HOST = TestBed.DEPLOYMENT_HOST;
-    private static final String OTHER_HOST = TestBed.OTHER_HOST;
+    static final String HOST = LocalDeployment.HOST;
+    private static final String OTHER_HOST = LocalDeployment.OTHER_HOST;
     static final Duration WAIT = Duration.ofSeconds(5);
 
     static String USER;
@@ -72,9 +73,9 @@ class LocalBrokerIT {
                 + " test names, which the test JVM cannot while it resolves your deployment through DNS");
         ca = bed.pki().caCertificate();
         tls = TestTls.trusting(ca);
-        broker = bed.localBroker().embedded();
-        USER = bed.localBroker().username();
-        PASSWORD = bed.localBroker().password();
+        broker = bed.localDeployment().broker();
+        USER = bed.localDeployment().username();
+        PASSWORD = bed.localDeployment().password();
     }
 
     /**
