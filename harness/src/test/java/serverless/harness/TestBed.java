@@ -34,7 +34,7 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
     private TestBed(DeploymentFiles files, BrokerChoice choice) throws Exception {
         this.files = files;
         switch (choice) {
-            case EMBEDDED -> {
+            case LOCAL -> {
                 this.broker = ProbedBroker.probe(localDeployment());
                 this.brokerHandle = () -> { }; // closed with the local deployment
             }
@@ -127,7 +127,7 @@ public final class TestBed implements ExtensionContext.Store.CloseableResource {
     }
 
     /**
-     * The run's local deployment: the chosen broker itself with {@code -Dbroker=embedded}, otherwise started on first
+     * The run's local deployment: the chosen broker itself with {@code -Dbroker=local}, otherwise started on first
      * use, for the suites that need a broker under their control whatever the choice (restarts, TLS 1.2-only ports,
      * the test of external mode). One per JVM (see {@link LocalDeployment}).
      */
