@@ -24,7 +24,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import serverless.harness.Broker.Capability;
-import serverless.harness.broker.PlainServer;
+import serverless.harness.broker.FaultServer;
 
 /**
  * The connection doctor ({@code doctor/target/doctor.jar}), run as a user runs it: against the healthy broker
@@ -196,7 +196,7 @@ class DoctorIT {
     @Test
     void silentServerEndsWithinTheBound(Broker broker) throws IOException {
         assumeTrue(broker.can(Capability.LOCAL), "needs a local broker");
-        try (PlainServer silent = PlainServer.silent()) {
+        try (FaultServer silent = FaultServer.silent()) {
             RunResult result = ExampleRun.ofDoctor(broker, "doctor-silent")
                     .set("MQTT_PORT", String.valueOf(silent.port()))
                     .set("MQTT_WS_PORT", String.valueOf(silent.port()))

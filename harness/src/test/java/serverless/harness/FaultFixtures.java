@@ -3,8 +3,7 @@ package serverless.harness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import serverless.harness.broker.PlainServer;
-import serverless.harness.broker.TlsFaultServer;
+import serverless.harness.broker.FaultServer;
 import serverless.harness.pki.TestPki;
 
 /**
@@ -13,17 +12,17 @@ import serverless.harness.pki.TestPki;
  */
 public final class FaultFixtures implements AutoCloseable {
 
-    private final TlsFaultServer wrongHostCertificate;
-    private final TlsFaultServer expiredCertificate;
-    private final TlsFaultServer tls11Only;
-    private final PlainServer plaintext;
+    private final FaultServer wrongHostCertificate;
+    private final FaultServer expiredCertificate;
+    private final FaultServer tls11Only;
+    private final FaultServer plaintext;
 
     FaultFixtures(TestPki pki) {
         try {
-            wrongHostCertificate = TlsFaultServer.withKeyStore(pki.wrongHostKeyStore(), pki.keyStorePassword());
-            expiredCertificate = TlsFaultServer.withKeyStore(pki.expiredKeyStore(), pki.keyStorePassword());
-            tls11Only = TlsFaultServer.tls11Only();
-            plaintext = PlainServer.start();
+            wrongHostCertificate = FaultServer.presenting(pki.wrongHostKeyStore(), pki.keyStorePassword());
+            expiredCertificate = FaultServer.presenting(pki.expiredKeyStore(), pki.keyStorePassword());
+            tls11Only = FaultServer.tls11Only();
+            plaintext = FaultServer.plaintext();
         } catch (Exception e) {
             throw new IllegalStateException("fault servers could not start: " + e.getMessage(), e);
         }

@@ -38,7 +38,7 @@ class FaultServersTest {
 
     @Test
     void theServerKeyStoreCompletesAHandshake() throws Exception { // the control case
-        try (TlsFaultServer server = TlsFaultServer.withKeyStore(pki.serverKeyStore(), pki.keyStorePassword());
+        try (FaultServer server = FaultServer.presenting(pki.serverKeyStore(), pki.keyStorePassword());
                 SSLSocket socket = TestTls.handshake(ca, HOST, server.port(), null, true)) {
             assertEquals(-1, socket.getInputStream().read(), "closed after the handshake, no MQTT");
         }
@@ -46,7 +46,7 @@ class FaultServersTest {
 
     @Test
     void aCertificateForAnotherHostDoesNotMatch() throws Exception {
-        try (TlsFaultServer server = TlsFaultServer.withKeyStore(pki.wrongHostKeyStore(), pki.keyStorePassword())) {
+        try (FaultServer server = FaultServer.presenting(pki.wrongHostKeyStore(), pki.keyStorePassword())) {
             SSLHandshakeException failure = assertThrows(SSLHandshakeException.class,
                     () -> TestTls.handshake(ca, HOST, server.port(), null, true).close());
             CertificateException cause = TestTls.cause(failure, CertificateException.class).orElseThrow();
@@ -57,7 +57,7 @@ class FaultServersTest {
 
     @Test
     void anExpiredCertificateIsExpired() throws Exception {
-        try (TlsFaultServer server = TlsFaultServer.withKeyStore(pki.expiredKeyStore(), pki.keyStorePassword())) {
+        try (FaultServer server = FaultServer.presenting(pki.expiredKeyStore(), pki.keyStorePassword())) {
             SSLHandshakeException failure = assertThrows(SSLHandshakeException.class,
                     () -> TestTls.handshake(ca, HOST, server.port(), null, true).close());
             assertTrue(TestTls.cause(failure, CertificateExpiredException.class).isPresent(), TestTls.chain(failure));
@@ -66,7 +66,7 @@ class FaultServersTest {
 
     @Test
     void aTls11OnlyServerIsRefusedByTheClientForItsVersion() throws Exception {
-        try (TlsFaultServer server = TlsFaultServer.tls11Only()) {
+        try (FaultServer server = FaultServer.tls11Only()) {
             SSLHandshakeException failure = assertThrows(SSLHandshakeException.class,
                     () -> TestTls.handshake(ca, HOST, server.port(), null, true).close());
             assertTrue(failure.getMessage().contains("TLS11"), TestTls.chain(failure));
@@ -75,7 +75,7 @@ class FaultServersTest {
 
     @Test
     void aProtocolVersionAlertEndsTheHandshake() throws Exception {
-        try (TlsFaultServer server = TlsFaultServer.refusingProtocolVersion()) {
+        try (FaultServer server = FaultServer.refusingProtocolVersion()) {
             SSLHandshakeException failure = assertThrows(SSLHandshakeException.class,
                     () -> TestTls.handshake(ca, HOST, server.port(), null, true).close());
             assertTrue(failure.getMessage().contains("protocol_version"), TestTls.chain(failure));
@@ -84,7 +84,7 @@ class FaultServersTest {
 
     @Test
     void aPlaintextServerEndsTheHandshakeWithoutAnswer() throws Exception {
-        try (PlainServer server = PlainServer.start()) {
+        try (FaultServer server = FaultServer.plaintext()) {
             IOException failure = assertThrows(IOException.class,
                     () -> TestTls.handshake(ca, HOST, server.port(), null, true).close());
             assertTrue(TestTls.cause(failure, SSLException.class).isPresent()

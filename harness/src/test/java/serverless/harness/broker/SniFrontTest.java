@@ -46,7 +46,7 @@ class SniFrontTest {
     @TempDir
     static Path dir;
     static Path ca;
-    static TlsFaultServer backend;
+    static FaultServer backend;
     static final List<HandshakeRefusal> refusals = new CopyOnWriteArrayList<>();
     static SniFront front;
     static TestPki pki;
@@ -57,7 +57,7 @@ class SniFrontTest {
     static void start() throws Exception {
         pki = TestPki.generate(dir, HOST);
         ca = pki.caCertificate();
-        backend = TlsFaultServer.withKeyStore(pki.serverKeyStore(), pki.keyStorePassword());
+        backend = FaultServer.presenting(pki.serverKeyStore(), pki.keyStorePassword());
         front = SniFront.start(Transport.TLS, HOST, loopback(backend.port()), Duration.ofMillis(300), refusals::add);
         wssBackend = FakeWebSocketBackend.start(pki.serverKeyStore(), pki.keyStorePassword());
         wssFront = webSocketFront(List.of());

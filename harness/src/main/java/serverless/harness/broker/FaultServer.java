@@ -16,10 +16,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A TLS server on 127.0.0.1 that makes a client's handshake fail in one chosen way, and never speaks MQTT.
+ * A server on 127.0.0.1 that makes a client's connection fail in one chosen way, and never speaks MQTT.
  *
  * <ul>
- *   <li>{@link #withKeyStore}: presents a given certificate (for another host, expired), then closes;</li>
+ *   <li>{@link #plaintext}: speaks no TLS: reads the ClientHello and closes, as a plaintext MQTT port (1883) does;</li>
+ *   <li>{@link #silent}: accepts TCP and then never says a word, like a hung broker;</li>
+ *   <li>{@link #presenting}: presents a given certificate (for another host, expired), then closes;</li>
  *   <li>{@link #tls11Only}: answers the ClientHello like a server that speaks only TLS 1.1;</li>
  *   <li>{@link #refusingProtocolVersion}: answers it with a {@code protocol_version} alert, like a server
  *       that accepts none of the versions the client offers.</li>
@@ -30,16 +32,48 @@ import javax.net.ssl.SSLSocket;
  * with {@code Security.setProperty} works only before anything else in the JVM used TLS, which a harness
  * that already runs a broker cannot promise. The client sees the same thing either way.
  */
-public final class TlsFaultServer implements AutoCloseable {
+public final class FaultServer implements AutoCloseable {
 
     private final AcceptLoop loop;
 
-    private TlsFaultServer(ServerSocket server, String name, AcceptLoop.Handler handler) {
+    private FaultServer(ServerSocket server, String name, AcceptLoop.Handler handler) {
         this.loop = new AcceptLoop(server, name, handler);
     }
 
+    /**
+     * A plaintext TCP server that reads what a client sends and closes without answering: what a plaintext MQTT port
+     * (1883) does with a TLS ClientHello. A TLS client sees its handshake end without a reply.
+     */
+    public static FaultServer plaintext() throws IOException {
+        return new FaultServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), "plain-server", socket -> {
+            InputStream in = socket.getInputStream();
+            in.read(new byte[16 * 1024]); // the ClientHello (or whatever came), then close
+        });
+    }
+
+    /**
+     * A server that accepts TCP and then never says a word, until the client gives up (or
+     * {@link AcceptLoop#READ_TIMEOUT_MILLIS} passes): what a firewall that swallows packets after the
+     * handshake, or a hung broker, looks like to a client.
+     */
+    public static FaultServer silent() throws IOException {
+        return new FaultServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), "silent-server", socket -> {
+            InputStream in = socket.getInputStream();
+            while (in.read(new byte[16 * 1024]) != -1) {
+                // read and never answer
+            }
+        });
+    }
+
     /** Presents the key and chain in {@code pkcs12} (store and key password {@code password}), then closes. */
-    public static TlsFaultServer withKeyStore(Path pkcs12, char[] password) throws IOException, GeneralSecurityException {
+    public static FaultServer presenting(Path pkcs12, char[] password) throws IOException, GeneralSecurityException {
+        ServerSocket server = serverTls(pkcs12, password).getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        return new FaultServer(server, "tls-fault-server", socket -> ((SSLSocket) socket).startHandshake());
+    }
+
+    /** The server side of TLS with the key and chain in {@code pkcs12}: no client certificate asked for. */
+    static SSLContext serverTls(Path pkcs12, char[] password) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(pkcs12)) {
             store.load(in, password);
@@ -48,15 +82,14 @@ public final class TlsFaultServer implements AutoCloseable {
         keys.init(store, password);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(keys.getKeyManagers(), null, null);
-        ServerSocket server = tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        return new TlsFaultServer(server, "tls-fault-server", socket -> ((SSLSocket) socket).startHandshake());
+        return tls;
     }
 
     /**
      * Answers every ClientHello with a ServerHello for TLS 1.1, as a server limited to TLS 1.1 does. A client
      * limited to TLS 1.2 and 1.3 aborts (JDK: "The server selected protocol version TLS11 is not accepted").
      */
-    public static TlsFaultServer tls11Only() throws IOException {
+    public static FaultServer tls11Only() throws IOException {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         byte[] hello = new byte[5 + 4 + 38];
@@ -75,13 +108,13 @@ public final class TlsFaultServer implements AutoCloseable {
     }
 
     /** Answers every ClientHello with a fatal {@code protocol_version} alert. */
-    public static TlsFaultServer refusingProtocolVersion() throws IOException {
+    public static FaultServer refusingProtocolVersion() throws IOException {
         return answering(new byte[] {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46}, "protocol-version-refusing-server");
     }
 
-    private static TlsFaultServer answering(byte[] answer, String name) throws IOException {
+    private static FaultServer answering(byte[] answer, String name) throws IOException {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        return new TlsFaultServer(server, name, socket -> {
+        return new FaultServer(server, name, socket -> {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             byte[] header = new byte[5];
             in.readFully(header); // the ClientHello's record header, then its body
