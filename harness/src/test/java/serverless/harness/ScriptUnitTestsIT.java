@@ -1,19 +1,18 @@
 package serverless.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import serverless.harness.RunningProgram.LineWatcher;
 
 /**
  * The Node.js and Python examples' own unit tests ({@code npm test}, {@code python -m unittest}), run on every build
@@ -23,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(120)
 class ScriptUnitTestsIT {
 
-    private static final long BOUND_SECONDS = 90;
+    private static final Duration BOUND = Duration.ofSeconds(90);
 
     static Stream<ScriptProgram> scriptModules() {
         return Stream.of(Example.values()).map(Example::program).filter(ScriptProgram.class::isInstance)
@@ -32,22 +31,18 @@ class ScriptUnitTestsIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scriptModules")
-    void unitTestsPass(ScriptProgram program) throws IOException, InterruptedException {
+    void unitTestsPass(ScriptProgram program) throws IOException {
         program.skipReason().ifPresent(Assumptions::abort);
-        Path output = Files.createDirectories(Path.of("target", "example-runs")).resolve(program.module() + "-unit-tests.out");
 
-        Process process = program.unitTestProcessBuilder().redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        boolean ended = process.waitFor(BOUND_SECONDS, TimeUnit.SECONDS);
-        if (!ended) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        String printed = Files.readString(output, StandardCharsets.UTF_8);
+        RunResult result = RunningProgram.start(program.unitTestProcessBuilder(),
+                Path.of("target", "example-runs", program.module() + "-unit-tests"), BOUND, LineWatcher.NONE).awaitResult();
 
-        String transcript = program.unitTestCommand() + "\n" + printed;
-        assertTrue(ended, () -> "did not end within " + BOUND_SECONDS + " s: " + transcript);
-        assertEquals(0, process.exitValue(), () -> "the unit tests failed: " + transcript);
+        String transcript = program.unitTestCommand() + "\n" + result.transcript();
+        assertFalse(result.timedOut(), () -> "did not end within " + BOUND.toSeconds() + " s: " + transcript);
+        assertEquals(0, result.exitCode(), () -> "the unit tests failed: " + transcript);
+        // Node's runner reports on standard output, Python's unittest on standard error.
         System.out.println("[harness] " + program.module() + ": unit tests passed (" + program.unitTestCommand() + "): "
-                + summary(printed));
+                + summary(result.stdout() + result.stderr()));
     }
 
     /** The runner's own count: node's "# pass N" and "# fail N", Python's "Ran N tests". */
