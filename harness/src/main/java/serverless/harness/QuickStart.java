@@ -82,8 +82,9 @@ public final class QuickStart {
         });
         Future<LocalDeployment> starting = meanwhile.submit(() -> LocalDeployment.start(LocalDeployment.HOST));
         for (Example example : Example.values()) {
-            if (example.program() instanceof ScriptProgram) {
-                meanwhile.submit(example::unavailableReason); // installs once; its run later gets the answer
+            if (!(example.program() instanceof JavaProgram)) {
+                // A program that is not a jar installs what it needs on first use: once, here; its run gets the answer.
+                meanwhile.submit(example::unavailableReason);
             }
         }
         boolean built = build(args);
