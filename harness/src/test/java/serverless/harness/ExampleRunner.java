@@ -67,10 +67,12 @@ public final class ExampleRunner {
                     });
             slot.holdWhileStarting(running.handle());
             return running;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             slot.release();
-            throw e instanceof IOException io ? new IllegalStateException("could not run " + run.program(), io)
-                    : (RuntimeException) e;
+            throw new IllegalStateException("could not run " + run.program(), e);
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
         }
     }
 
@@ -150,10 +152,6 @@ public final class ExampleRunner {
         void holdWhileStarting(ProcessHandle process) {
             process.onExit().thenRun(this::release);
             watch(process);
-        }
-
-        boolean isReleased() {
-            return released.get();
         }
 
         void release() {
