@@ -6,24 +6,20 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import serverless.harness.Broker.Capability;
 import serverless.harness.broker.TestTls;
+import serverless.harness.broker.TlsClient;
 
 /**
  * Finds out what a broker really refuses, before the suite expects it to: a TLS handshake without SNI,
@@ -83,16 +79,11 @@ final class BrokerProbe {
      */
     private static Finding handshake(SSLContext context, String address, int port, Optional<String> sni,
             String verifiedName, String what) {
-        try (Socket plain = connect(address, port);
-             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, sni.orElse(address), port, true)) {
-            SSLParameters parameters = tls.getSSLParameters();
-            parameters.setServerNames(sni.<List<javax.net.ssl.SNIServerName>>map(name -> List.of(new SNIHostName(name)))
-                    .orElse(List.of()));
-            if (verifiedName != null) {
-                parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            }
-            tls.setSSLParameters(parameters);
-            tls.startHandshake();
+        TlsClient client = TlsClient.to(address, port, context).named(sni.orElse(address)).sni(sni).within(TIMEOUT);
+        if (verifiedName != null) {
+            client.verifyingTheName();
+        }
+        try (SSLSocket tls = client.handshake()) {
             return new Finding(false, what + " (the handshake completed)");
         } catch (SSLHandshakeException e) {
             if (verifiedName == null && hasCause(e, CertificateException.class)) {
@@ -110,11 +101,8 @@ final class BrokerProbe {
     /** Refused: the upgrade on a wrong path got HTTP 404, as EMQX answers it. Anything else is not that refusal. */
     private static Finding webSocketPath(SSLContext context, Broker broker) {
         String what = "a WebSocket upgrade on " + WRONG_WEBSOCKET_PATH + " with HTTP 404";
-        try (Socket plain = connect(broker.ipAddress(), broker.wssPort());
-             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, broker.host(), broker.wssPort(), true)) {
-            SSLParameters parameters = tls.getSSLParameters();
-            parameters.setServerNames(List.of(new SNIHostName(broker.host())));
-            tls.setSSLParameters(parameters);
+        try (SSLSocket tls = TlsClient.to(broker.ipAddress(), broker.wssPort(), context).named(broker.host())
+                .sni(Optional.of(broker.host())).within(TIMEOUT).handshake()) {
             tls.getOutputStream().write(("GET " + WRONG_WEBSOCKET_PATH + " HTTP/1.1\r\n"
                     + "Host: " + broker.host() + ":" + broker.wssPort() + "\r\n"
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -143,13 +131,6 @@ final class BrokerProbe {
     private static String statusLine(InputStream in) throws IOException {
         String line = new BufferedReader(new InputStreamReader(in, ISO_8859_1)).readLine();
         return line == null ? "" : line.trim();
-    }
-
-    private static Socket connect(String address, int port) throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress(address, port), (int) TIMEOUT.toMillis());
-        socket.setSoTimeout((int) TIMEOUT.toMillis());
-        return socket;
     }
 
     /** Trusts what the examples trust: the broker's CA file, or the JDK's default trust store. */

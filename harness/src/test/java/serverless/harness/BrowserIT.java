@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -88,6 +87,8 @@ class BrowserIT {
      */
     private static final Duration WRONG_PATH_BOUND = Duration.ofSeconds(3 + 2);
     private static final Duration ROUND_TRIP_BOUND = Duration.ofSeconds(20);
+    /** A setting is checked before anything connects: the page says so at once. */
+    private static final Duration SETTING_BOUND = Duration.ofSeconds(2);
 
     private Path userDataDir;
     private Path home;
@@ -215,9 +216,8 @@ class BrowserIT {
 
         PageRun run = submit(form(broker, Map.of("password", wrong)), CONNECT_BOUND);
 
-        assertFailure(run, "username-or-password", List.of("username or password"), CONNECT_BOUND);
-        assertFalse(run.page().contains(wrong) || run.page().contains(broker.password()),
-                "the page must never show the password");
+        assertFailure(run, broker, "username-or-password", List.of("username or password"), CONNECT_BOUND);
+        assertFalse(run.page().contains(wrong), "the page must never show the password, not even a wrong one");
     }
 
     @CompleteTier
@@ -231,7 +231,7 @@ class BrowserIT {
 
         // The browser does not let the page read the 404 of a failed upgrade: the page tells a server that answers
         // HTTPS (so: the path) from one that does not (refused, untrusted), and names the 404 Serverless sends.
-        assertFailure(run, "wrong-path", List.of("WebSocket", "HTTP 404", "/mqtt", BrokerProbe.WRONG_WEBSOCKET_PATH),
+        assertFailure(run, broker, "wrong-path", List.of("WebSocket", "HTTP 404", "/mqtt", BrokerProbe.WRONG_WEBSOCKET_PATH),
                 WRONG_PATH_BOUND);
         assertConsoleShows(run, "Unexpected response code: 404");
     }
@@ -250,7 +250,8 @@ class BrowserIT {
         PageRun run = submit(form(broker, Map.of("port", String.valueOf(bed.faults().wrongHostCertificatePort()))),
                 CONNECT_BOUND);
 
-        assertFailure(run, "socket-closed-before-upgrade", List.of("closed before the upgrade", "certificate"), CONNECT_BOUND);
+        assertFailure(run, broker, "socket-closed-before-upgrade", List.of("closed before the upgrade", "certificate"),
+                CONNECT_BOUND);
         assertConsoleShows(run, "ERR_CERT_COMMON_NAME_INVALID");
     }
 
@@ -263,7 +264,8 @@ class BrowserIT {
         PageRun run = submit(form(broker, Map.of("port", String.valueOf(bed.faults().expiredCertificatePort()))),
                 CONNECT_BOUND);
 
-        assertFailure(run, "socket-closed-before-upgrade", List.of("closed before the upgrade", "certificate"), CONNECT_BOUND);
+        assertFailure(run, broker, "socket-closed-before-upgrade", List.of("closed before the upgrade", "certificate"),
+                CONNECT_BOUND);
         assertConsoleShows(run, "ERR_CERT_DATE_INVALID");
     }
 
@@ -288,7 +290,7 @@ class BrowserIT {
 
         PageRun run = submit(form(broker, Map.of("port", String.valueOf(closedPort))), CONNECT_BOUND);
 
-        assertFailure(run, "socket-closed-before-upgrade", List.of("closed before the upgrade", "refused", "Port"),
+        assertFailure(run, broker, "socket-closed-before-upgrade", List.of("closed before the upgrade", "refused", "Port"),
                 WRONG_PATH_BOUND);
     }
 
@@ -298,14 +300,16 @@ class BrowserIT {
     @DisplayName("browser-example: a URL pasted into Host")
     void urlInHost(Broker broker) {
         String pasted = "wss://" + broker.host() + ":8084/mqtt";
+        String hostAndPort = "Host=" + broker.host() + " and Port=8084";
 
-        PageRun run = submit(form(broker, Map.of("host", pasted)), Duration.ofSeconds(2));
+        PageRun run = submit(form(broker, Map.of("host", pasted)), SETTING_BOUND);
 
-        assertEquals("failed", run.state(), run::transcript);
-        assertEquals("setting", run.errorKind(), run::transcript);
-        assertTrue(run.error().contains("Host=" + broker.host() + " and Port=8084"), run::transcript);
-        assertFalse(run.error().contains(pasted), () -> "the pasted value is not repeated: " + run.transcript());
-        assertEquals(List.of(), run.steps(), () -> "nothing connects: " + run.transcript());
+        ErrorLineAssertions.assertShowsOneErrorLine(run.output(), List.of(hostAndPort), SETTING_BOUND, broker.password(),
+                () -> assertEquals("failed", run.state(), "the page's state"),
+                () -> assertEquals("setting", run.errorKind(), "the error's kind"),
+                () -> assertTrue(run.error().contains(hostAndPort), "the line says, in these words: " + hostAndPort),
+                () -> assertFalse(run.error().contains(pasted), "the pasted value is not repeated"),
+                () -> assertEquals(List.of(), run.steps(), "nothing connects"));
     }
 
     // No case for a missing SNI: it cannot be produced from a browser. A page gives only a URL, and the browser
@@ -360,16 +364,12 @@ class BrowserIT {
                 browser.getPageSource(), console);
     }
 
-    private static void assertFailure(PageRun run, String kind, List<String> phrases, Duration bound) {
-        assertEquals("failed", run.state(), run::transcript);
-        assertEquals(kind, run.errorKind(), run::transcript);
-        assertTrue(run.error().startsWith("ERROR: "), run::transcript);
-        for (String phrase : phrases) {
-            assertTrue(run.error().toLowerCase(Locale.ROOT).contains(phrase.toLowerCase(Locale.ROOT)),
-                    () -> "the error line names \"" + phrase + "\": " + run.transcript());
-        }
-        assertEquals(1, run.steps().size(), () -> "nothing after the connect step: " + run.transcript());
-        assertTrue(run.took().compareTo(bound) < 0, () -> "took longer than " + bound + ": " + run.transcript());
+    /** The failure contract for the page's error line, and what only the page shows: its state, the error's kind. */
+    private static void assertFailure(PageRun run, Broker broker, String kind, List<String> phrases, Duration bound) {
+        ErrorLineAssertions.assertShowsOneErrorLine(run.output(), phrases, bound, broker.password(),
+                () -> assertEquals("failed", run.state(), "the page's state"),
+                () -> assertEquals(kind, run.errorKind(), "the error's kind"),
+                () -> assertEquals(1, run.steps().size(), "nothing after the connect step"));
     }
 
     /** Chromium logs why a WebSocket failed to the console, which only the driver can read, a moment later. */
@@ -385,6 +385,11 @@ class BrowserIT {
     /** What the page showed at the end of one run. */
     private record PageRun(String state, List<String> steps, String message, String errorKind, String error,
             Duration took, String page, String console) {
+
+        /** As the failure contract reads it: the error line, the steps, the page. */
+        ErrorLineAssertions.Output output() {
+            return new ErrorLineAssertions.Output(error, steps, page, took, transcript());
+        }
 
         String transcript() {
             return "page state " + state + " after " + took.toMillis() + " ms; steps " + steps + "; message \""

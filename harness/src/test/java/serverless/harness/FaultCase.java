@@ -1,8 +1,5 @@
 package serverless.harness;
 
-import static org.junit.jupiter.api.Assertions.assertAll;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,8 +7,9 @@ import java.util.Locale;
 
 /**
  * One fault injected into one example's run against one broker, and what must come of it: the example ends
- * within the fault's bound, with its exit code and exactly one line that names the problem. Skipped, with
- * the reason, when the broker cannot show the fault (it does not make that refusal, or is not ours to break).
+ * within the fault's bound, with its exit code and exactly one line that names the problem (the failure contract,
+ * {@link ErrorLineAssertions}). Skipped, with the reason, when the broker cannot show the fault (it does not make
+ * that refusal, or is not ours to break).
  */
 final class FaultCase {
 
@@ -27,19 +25,9 @@ final class FaultCase {
 
         RunResult result = run.execute();
 
-        String line = result.stderr().toLowerCase(Locale.ROOT);
-        assertAll(result.transcript(),
-                () -> assertFalse(result.timedOut(), "the example hung"),
-                () -> assertTrue(result.duration().compareTo(fault.bound()) < 0, "took longer than " + fault.bound()),
+        ErrorLineAssertions.assertEndsInOneErrorLine(result,
+                ErrorLineAssertions.ExpectedError.of(fault), broker.password(),
                 () -> fault.boundFromConnecting().ifPresent(bound -> assertTrue(result.sinceFirstLine().compareTo(bound) < 0,
-                        "took " + result.sinceFirstLine().toMillis() + " ms from its first line, more than " + bound)),
-                () -> assertEquals(fault.exitCode(), result.exitCode(), "exit code"),
-                () -> assertEquals(1, result.stderrLines().size(), "exactly one line on standard error"),
-                () -> assertTrue(result.stderr().startsWith("ERROR: "), "the line starts with ERROR:"),
-                () -> fault.phrases().forEach(phrase -> assertTrue(line.contains(phrase.toLowerCase(Locale.ROOT)),
-                        "the line says: " + phrase)),
-                () -> assertFalse(result.stdout().contains("Received"), "no message may arrive"),
-                () -> assertFalse(result.stdout().contains(broker.password()) || result.stderr().contains(broker.password()),
-                        "the password must never be printed"));
+                        "took " + result.sinceFirstLine().toMillis() + " ms from its first line, more than " + bound)));
     }
 }

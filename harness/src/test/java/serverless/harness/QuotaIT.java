@@ -1,9 +1,7 @@
 package serverless.harness;
 
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -114,16 +112,8 @@ class QuotaIT {
                 ? List.of("quota exceeded", "MQTT_PUBLISH_RATE")
                 : List.of("did not come back", "ACL", "MQTT_PUBLISH_RATE");
         Duration bound = example.speaksMqtt5() ? TOLD_BOUND : DROPPED_BOUND;
-        String line = result.stderr().toLowerCase(Locale.ROOT);
-        assertAll(result.transcript(),
-                () -> assertFalse(result.timedOut(), "the example hung"),
-                () -> assertTrue(result.duration().compareTo(bound) < 0, "took longer than " + bound),
-                () -> assertEquals(1, result.exitCode(), "exit code"),
-                () -> assertEquals(1, result.stderrLines().size(), "exactly one line on standard error"),
-                () -> assertTrue(result.stderr().startsWith("ERROR: "), "the line starts with ERROR:"),
-                () -> phrases.forEach(phrase -> assertTrue(line.contains(phrase.toLowerCase(Locale.ROOT)),
-                        "the line says: " + phrase)),
-                () -> assertFalse(result.stdout().contains("Received " + MESSAGES + "/"), "not every message came back"),
+        ErrorLineAssertions.assertEndsInOneErrorLine(result, new ErrorLineAssertions.ExpectedError(1, phrases, bound),
+                broker.password(),
                 () -> assertTrue(!broker.can(Capability.CONNECTION_LOG) || refusalsOf(broker, run).contains(Quota.PUBLISH_RATE),
                         "the broker refused messages for the publish rate, and nothing else made the example fail"));
     }

@@ -3,8 +3,6 @@ package serverless.harness;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,13 +13,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import serverless.harness.Broker.Capability;
 import serverless.harness.BrokerProbe.Finding;
 import serverless.harness.broker.RawMqtt;
 import serverless.harness.broker.RawMqtt.Connack;
 import serverless.harness.broker.RawMqtt.Packet;
+import serverless.harness.broker.TlsClient;
 
 /**
  * Finds out which of Serverless' quotas a broker enforces, as its clients meet them, before the suite
@@ -137,19 +135,7 @@ final class QuotaProbe {
      * examples' JVMs do) and checking the certificate against that name, with reads bounded by the timeout.
      */
     private static SSLSocket connect(Broker broker, SSLContext trust) throws IOException {
-        Socket plain = new Socket();
-        try {
-            plain.connect(new InetSocketAddress(broker.ipAddress(), broker.tlsPort()), (int) TIMEOUT.toMillis());
-            plain.setSoTimeout((int) TIMEOUT.toMillis());
-            SSLSocket tls = (SSLSocket) trust.getSocketFactory().createSocket(plain, broker.host(), broker.tlsPort(), true);
-            SSLParameters parameters = tls.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            tls.setSSLParameters(parameters);
-            tls.startHandshake();
-            return tls;
-        } catch (IOException | RuntimeException e) {
-            plain.close();
-            throw e;
-        }
+        return TlsClient.to(broker.ipAddress(), broker.tlsPort(), trust).named(broker.host()).verifyingTheName()
+                .within(TIMEOUT).handshake();
     }
 }

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertLinesMatch;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** What a successful run of any example must have printed (CONTRIBUTING.md, "Output and exit codes"). */
+/**
+ * What a successful run of any example must have printed (CONTRIBUTING.md, "Output and exit codes"). A failed run's
+ * contract is {@link ErrorLineAssertions}.
+ */
 final class RoundTripAssertions {
 
     /** The lines an example prints when its connection drops and comes back; allowed anywhere in a run. */

@@ -1,81 +1,67 @@
 package serverless.harness.broker;
 
-import serverless.harness.Transport;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static serverless.harness.broker.LocalBrokerFixture.HOST;
+import static serverless.harness.broker.LocalBrokerFixture.WAIT;
+import static serverless.harness.broker.LocalBrokerFixture.client;
+import static serverless.harness.broker.LocalBrokerFixture.close;
+import static serverless.harness.broker.LocalBrokerFixture.unique;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import serverless.harness.CompleteTier;
 import serverless.harness.LocalDeployment;
+import serverless.harness.CompleteTier;
 import serverless.harness.TestBed;
 import serverless.harness.TestBedExtension;
+import serverless.harness.Transport;
 import serverless.harness.broker.HandshakeRefusal.Reason;
 
 /**
- * The embedded broker as the examples meet it: the run's one local broker (see {@link TestBed#localDeployment()}),
- * shared with the other suites, on client ids and topics of its own. What it keeps across a restart is checked
- * by {@link QueuedSession}, on RestartIT's restart. The test JVM resolves the host names below to 127.0.0.1 through the hosts
- * file in src/test/resources (failsafe argLine), except against an external deployment, where it must use DNS
- * and these tests are skipped.
+ * The embedded broker as the examples meet it: the run's one local broker ({@link LocalBrokerFixture}), shared with
+ * the other suites, on client ids and topics of its own. What it keeps across a restart is checked by
+ * {@link QueuedSession}, on RestartIT's restart. Skipped against your own deployment, as the fixture says why.
  */
 @CompleteTier
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one fixture for all the methods, made in @BeforeAll
 @Timeout(20)
 class LocalBrokerIT {
 
-    static final String HOST = LocalDeployment.HOST;
     private static final String OTHER_HOST = LocalDeployment.OTHER_HOST;
-    static final Duration WAIT = Duration.ofSeconds(5);
 
-    static String USER;
-    static String PASSWORD;
-    static LocalBroker broker;
-    static SSLContext tls;
-    static Path ca;
+    private LocalBrokerFixture local;
+    private LocalBroker broker;
 
     @BeforeAll
-    static void useTheRunsLocalBroker(TestBed bed) throws Exception {
-        assumeFalse("external".equals(System.getProperty("broker")), "the local broker's own tests resolve its"
-                + " test names, which the test JVM cannot while it resolves your deployment through DNS");
-        ca = bed.pki().caCertificate();
-        tls = TestTls.trusting(ca);
-        broker = bed.localDeployment().broker();
-        USER = bed.localDeployment().username();
-        PASSWORD = bed.localDeployment().password();
+    void useTheRunsLocalBroker(TestBed bed) throws Exception {
+        local = LocalBrokerFixture.of(bed);
+        broker = local.broker();
     }
 
     /**
@@ -96,18 +82,9 @@ class LocalBrokerIT {
     void theRightUserConnectsOverTlsAndARoundTripIsRecorded() throws Exception {
         String clientId = unique("round-trip");
         String topic = "harness-test/" + clientId;
-        List<String> received = new CopyOnWriteArrayList<>();
-        MqttClient client = client("ssl://" + HOST + ":" + broker.tlsPort(), clientId);
-        try {
-            client.connect(options(USER, PASSWORD));
-            client.subscribe(topic, 1, (t, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
-            client.publish(topic, "hello".getBytes(StandardCharsets.UTF_8), 1, false);
-            await().atMost(WAIT).until(() -> received.contains("hello"));
-        } finally {
-            close(client);
-        }
+        roundTrip(local.client(clientId), local.options(), topic, "hello");
         ConnectionRecord connection = onlyConnectionOf(clientId);
-        assertEquals(USER, connection.username());
+        assertEquals(local.user(), connection.username());
         assertEquals(HOST, connection.sniHostname(), "the broker behind the front still sees the SNI");
         assertEquals(Transport.TLS, connection.transport());
         assertEquals("3.1.1", connection.mqttVersion());
@@ -115,13 +92,13 @@ class LocalBrokerIT {
         assertEquals("SUCCESS", connection.reasonCode());
         assertTrue(broker.publishes().stream().anyMatch(p -> p.clientId().equals(clientId) && p.topic().equals(topic)
                 && p.qos() == 1), () -> "no PUBLISH recorded in " + broker.publishes());
-        assertFalse(broker.connections().toString().contains(PASSWORD), "records never hold the password");
+        assertFalse(broker.connections().toString().contains(local.password()), "records never hold the password");
     }
 
     @Test
     void aWrongPasswordIsRefusedWithBadUserNameOrPassword() {
         String clientId = unique("wrong-password");
-        MqttException refused = assertThrows(MqttException.class, () -> connect(clientId, USER, "wrong"));
+        MqttException refused = assertThrows(MqttException.class, () -> connect(clientId, local.user(), "wrong"));
         assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, refused.getReasonCode()); // CONNACK 4
         assertEquals("BAD_USER_NAME_OR_PASSWORD", onlyConnectionOf(clientId).reasonCode());
         assertFalse(onlyConnectionOf(clientId).accepted());
@@ -130,7 +107,7 @@ class LocalBrokerIT {
     @Test
     void anUnknownUserIsRefusedWithNotAuthorized() {
         String clientId = unique("unknown-user");
-        MqttException refused = assertThrows(MqttException.class, () -> connect(clientId, "nobody", PASSWORD));
+        MqttException refused = assertThrows(MqttException.class, () -> connect(clientId, "nobody", local.password()));
         assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refused.getReasonCode()); // CONNACK 5
         assertEquals("NOT_AUTHORIZED", onlyConnectionOf(clientId).reasonCode());
     }
@@ -143,7 +120,7 @@ class LocalBrokerIT {
         assertEquals("", onlyConnectionOf(anonymous).username());
 
         String noPassword = unique("no-password");
-        refused = assertThrows(MqttException.class, () -> connect(noPassword, USER, null));
+        refused = assertThrows(MqttException.class, () -> connect(noPassword, local.user(), null));
         assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, refused.getReasonCode());
     }
 
@@ -156,9 +133,9 @@ class LocalBrokerIT {
         ", , 86",
     })
     void mqtt5ReasonCodesAreThoseOfEmqx(String userGiven, String password, String expectedHex) throws Exception {
-        String user = "the user".equals(userGiven) ? USER : userGiven;
-        String given = "right".equals(password) ? PASSWORD : password;
-        try (RawMqtt client = RawMqtt.open(ca, HOST, broker.tlsPort(), RawMqtt.V5)) {
+        String user = "the user".equals(userGiven) ? local.user() : userGiven;
+        String given = "right".equals(password) ? local.password() : password;
+        try (RawMqtt client = local.rawMqtt(RawMqtt.V5)) {
             assertEquals(Integer.parseInt(expectedHex, 16), client.connect(unique("mqtt5"), user, given, true).reasonCode());
         }
     }
@@ -167,7 +144,7 @@ class LocalBrokerIT {
     void aHandshakeWithoutSniIsRefusedBeforeAnyMqtt() throws Exception {
         // The JDK sends no SNI to an IP address; host name verification is off in this test client only.
         IOException refused = assertThrows(IOException.class,
-                () -> TestTls.handshake(ca, "127.0.0.1", broker.tlsPort(), null, false).close());
+                () -> TestTls.handshake(local.ca(), "127.0.0.1", broker.tlsPort(), null, false).close());
         assertTrue(TestTls.cause(refused, SSLException.class).isPresent(), TestTls.chain(refused));
         await().atMost(WAIT).untilAsserted(() -> assertTrue(broker.refusedHandshakes().stream().anyMatch(r ->
                 r.reason() == Reason.NO_SNI && r.sniHostname().isEmpty() && r.transport() == Transport.TLS),
@@ -178,7 +155,7 @@ class LocalBrokerIT {
     void aHandshakeWithAnotherNameAsSniIsRefusedBeforeAnyMqtt() {
         String clientId = unique("wrong-sni");
         MqttClient client = client("ssl://" + OTHER_HOST + ":" + broker.tlsPort(), clientId);
-        MqttConnectOptions options = options(USER, PASSWORD);
+        MqttConnectOptions options = local.options();
         options.setHttpsHostnameVerificationEnabled(false); // so that only the SNI check can refuse it
         try {
             MqttException refused = assertThrows(MqttException.class, () -> client.connect(options));
@@ -194,7 +171,7 @@ class LocalBrokerIT {
 
     @Test
     void theSniCheckIgnoresCase() throws Exception {
-        try (SSLSocket socket = TestTls.handshake(ca, HOST, broker.tlsPort(), "Deployment.EMQXSL.test", true)) {
+        try (SSLSocket socket = TestTls.handshake(local.ca(), HOST, broker.tlsPort(), "Deployment.EMQXSL.test", true)) {
             assertEquals("TLSv1.3", socket.getSession().getProtocol());
         }
     }
@@ -204,7 +181,7 @@ class LocalBrokerIT {
         String clientId = unique("plaintext");
         MqttClient client = client("tcp://" + HOST + ":" + broker.tlsPort(), clientId);
         try {
-            MqttConnectOptions options = options(USER, PASSWORD);
+            MqttConnectOptions options = local.options();
             options.setSocketFactory(null);
             assertThrows(MqttException.class, () -> client.connect(options));
         } finally {
@@ -221,19 +198,10 @@ class LocalBrokerIT {
             throws Exception {
         // The WebSocket front terminates TLS to check the path; its own leg to HiveMQ repeats the client's.
         String clientId = unique("wss");
-        String topic = "harness-test/" + clientId;
-        List<String> received = new CopyOnWriteArrayList<>();
-        MqttClient client = client("wss://" + HOST + ":" + broker.wssPort() + "/mqtt", clientId);
-        MqttConnectOptions options = options(USER, PASSWORD);
-        options.setSocketFactory(TestTls.trusting(ca, offered).getSocketFactory());
-        try {
-            client.connect(options);
-            client.subscribe(topic, 1, (t, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
-            client.publish(topic, "over wss".getBytes(StandardCharsets.UTF_8), 1, false);
-            await().atMost(WAIT).until(() -> received.contains("over wss"));
-        } finally {
-            close(client);
-        }
+        MqttConnectOptions options = local.options();
+        options.setSocketFactory(TestTls.trusting(local.ca(), offered).getSocketFactory());
+        roundTrip(client("wss://" + HOST + ":" + broker.wssPort() + "/mqtt", clientId), options,
+                "harness-test/" + clientId, "over wss");
         ConnectionRecord connection = onlyConnectionOf(clientId);
         assertEquals(Transport.WSS, connection.transport());
         assertEquals(HOST, connection.sniHostname());
@@ -247,7 +215,7 @@ class LocalBrokerIT {
         MqttClient client = client("wss://" + HOST + ":" + broker.wssPort() + "/wrong", clientId);
         long started = System.nanoTime();
         try {
-            MqttException refused = assertThrows(MqttException.class, () -> client.connect(options(USER, PASSWORD)));
+            MqttException refused = assertThrows(MqttException.class, () -> client.connect(local.options()));
             // Paho's words for an upgrade answered with anything but 101; the examples look for them.
             assertTrue(TestTls.chain(refused).contains("WebSocket Response header"), TestTls.chain(refused));
         } finally {
@@ -264,7 +232,7 @@ class LocalBrokerIT {
 
     @Test
     void aWrongWebSocketPathGetsHttp404WithinASecond() throws Exception {
-        try (SSLSocket socket = TestTls.handshake(ca, HOST, broker.wssPort(), null, true)) {
+        try (SSLSocket socket = TestTls.handshake(local.ca(), HOST, broker.wssPort(), null, true)) {
             socket.setTcpNoDelay(true); // so that the time below is the front's, not Nagle's
             long sent = System.nanoTime();
             socket.getOutputStream().write(("GET /wrong HTTP/1.1\r\nHost: " + HOST + "\r\nUpgrade: websocket\r\n"
@@ -283,7 +251,7 @@ class LocalBrokerIT {
     @Test
     void theWebSocketPortChecksSniToo() throws Exception {
         assertThrows(IOException.class,
-                () -> TestTls.handshake(ca, "127.0.0.1", broker.wssPort(), null, false).close());
+                () -> TestTls.handshake(local.ca(), "127.0.0.1", broker.wssPort(), null, false).close());
         await().atMost(WAIT).untilAsserted(() -> assertTrue(broker.refusedHandshakes().stream().anyMatch(r ->
                 r.reason() == Reason.NO_SNI && r.transport() == Transport.WSS)));
     }
@@ -293,10 +261,10 @@ class LocalBrokerIT {
     void theTls12PortsAgreeOnTls12AndTheBrokerRecordsIt() throws Exception {
         for (String uri : List.of("ssl://" + HOST + ":" + broker.tls12TlsPort(),
                 "wss://" + HOST + ":" + broker.tls12WssPort() + "/mqtt")) {
-            String clientId = "tls12-" + UUID.randomUUID().toString().substring(0, 8);
-            MqttClient client = new MqttClient(uri, clientId, new MemoryPersistence());
+            String clientId = unique("tls12");
+            MqttClient client = client(uri, clientId);
             try {
-                client.connect(options(USER, PASSWORD));
+                client.connect(local.options());
                 client.disconnect(2_000);
             } finally {
                 client.close(true);
@@ -312,7 +280,7 @@ class LocalBrokerIT {
     void aTls13OnlyClientIsRefusedOnTheTls12Ports() {
         for (int port : new int[] {broker.tls12TlsPort(), broker.tls12WssPort()}) {
             IOException refused = assertThrows(IOException.class,
-                    () -> TestTls.handshake(ca, HOST, port, null, true, List.of("TLSv1.3")).close());
+                    () -> TestTls.handshake(local.ca(), HOST, port, null, true, List.of("TLSv1.3")).close());
             assertTrue(TestTls.cause(refused, SSLException.class).isPresent(), TestTls.chain(refused));
         }
     }
@@ -323,14 +291,14 @@ class LocalBrokerIT {
      */
     @Test
     void heldPublishesTrickleUntilReleased() throws Exception {
-        String clientId = "held-" + UUID.randomUUID().toString().substring(0, 8);
-        MqttClient client = new MqttClient("ssl://" + HOST + ":" + broker.tlsPort(), clientId, new MemoryPersistence());
+        String clientId = unique("held");
+        MqttClient client = local.client(clientId);
         // Its 12 PUBLISHes come within about a second, at the edge of Serverless' 10 a second, and an MQTT 3.1.1
         // client is not told when one is dropped for that: the test is about the hold, so the rate is lifted.
         broker.liftPublishRate(List.of(clientId));
         broker.holdPublishes(java.util.Set.of(clientId), 2);
         try {
-            client.connect(options(USER, PASSWORD));
+            client.connect(local.options());
             long start = System.nanoTime();
             for (int i = 0; i < 6; i++) {
                 client.publish("held/" + clientId, new MqttMessage(("m" + i).getBytes(StandardCharsets.UTF_8)));
@@ -354,75 +322,33 @@ class LocalBrokerIT {
         }
     }
 
-    static void publish(String topic, String payload) throws MqttException {
-        MqttClient publisher = client("ssl://" + HOST + ":" + broker.tlsPort(), unique("publisher"));
+    /** Connects, subscribes to {@code topic}, publishes {@code payload} to it at QoS 1, awaits it and leaves. */
+    private static void roundTrip(MqttClient client, MqttConnectOptions options, String topic, String payload)
+            throws MqttException {
+        List<String> received = new CopyOnWriteArrayList<>();
         try {
-            publisher.connect(options(USER, PASSWORD));
-            publisher.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
-        } finally {
-            close(publisher);
-        }
-    }
-
-    private static void connect(String clientId, String user, String password) throws MqttException {
-        MqttClient client = client("ssl://" + HOST + ":" + broker.tlsPort(), clientId);
-        try {
-            client.connect(options(user, password));
+            client.connect(options);
+            client.subscribe(topic, 1, (t, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+            client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+            await().atMost(WAIT).until(() -> received.contains(payload));
         } finally {
             close(client);
         }
     }
 
-    private static ConnectionRecord onlyConnectionOf(String clientId) {
+    private void connect(String clientId, String user, String password) throws MqttException {
+        MqttClient client = local.client(clientId);
+        try {
+            client.connect(local.options(user, password));
+        } finally {
+            close(client);
+        }
+    }
+
+    private ConnectionRecord onlyConnectionOf(String clientId) {
         List<ConnectionRecord> records = broker.connections().stream().filter(c -> c.clientId().equals(clientId)).toList();
         assertEquals(1, records.size(), () -> "CONNECTs of " + clientId + " in " + broker.connections());
         return records.get(0);
-    }
-
-    static MqttClient client(String uri, String clientId) {
-        try {
-            return new MqttClient(uri, clientId, new MemoryPersistence());
-        } catch (MqttException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static MqttConnectOptions options(String user, String password) {
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1); // no fallback to 3.1: one CONNECT per try
-        options.setSocketFactory(tls.getSocketFactory());
-        options.setHttpsHostnameVerificationEnabled(true);
-        options.setConnectionTimeout(5);
-        options.setAutomaticReconnect(false);
-        if (user != null) {
-            options.setUserName(user);
-        }
-        if (password != null) {
-            options.setPassword(password.toCharArray());
-        }
-        return options;
-    }
-
-    /** {@link #options}, for a persistent session (MQTT 3.1.1 clean session off). */
-    static MqttConnectOptions persistent() {
-        MqttConnectOptions options = options(USER, PASSWORD);
-        options.setCleanSession(false);
-        return options;
-    }
-
-    static void close(MqttClient client) {
-        try {
-            if (client.isConnected()) {
-                client.disconnect(2_000);
-            }
-            client.close(true);
-        } catch (MqttException e) {
-            // already gone
-        }
-    }
-
-    static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static boolean isListening(int port) {
@@ -431,21 +357,6 @@ class LocalBrokerIT {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    record Collector(List<String> received) implements MqttCallback {
-        @Override
-        public void connectionLost(Throwable cause) {
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void deliveryComplete(IMqttDeliveryToken token) {
         }
     }
 }

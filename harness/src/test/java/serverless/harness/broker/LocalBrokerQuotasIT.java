@@ -4,17 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static serverless.harness.broker.LocalBrokerIT.HOST;
-import static serverless.harness.broker.LocalBrokerIT.PASSWORD;
-import static serverless.harness.broker.LocalBrokerIT.USER;
-import static serverless.harness.broker.LocalBrokerIT.WAIT;
-import static serverless.harness.broker.LocalBrokerIT.broker;
-import static serverless.harness.broker.LocalBrokerIT.ca;
-import static serverless.harness.broker.LocalBrokerIT.client;
-import static serverless.harness.broker.LocalBrokerIT.close;
-import static serverless.harness.broker.LocalBrokerIT.options;
-import static serverless.harness.broker.LocalBrokerIT.persistent;
-import static serverless.harness.broker.LocalBrokerIT.unique;
+import static serverless.harness.broker.LocalBrokerFixture.WAIT;
+import static serverless.harness.broker.LocalBrokerFixture.close;
+import static serverless.harness.broker.LocalBrokerFixture.unique;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,6 +21,7 @@ import java.util.stream.Stream;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
@@ -48,6 +41,7 @@ import serverless.harness.broker.RawMqtt.Packet;
 @CompleteTier
 @ExtendWith(TestBedExtension.class)
 @ResourceLock(value = TestBed.LOCAL_BROKER, mode = ResourceAccessMode.READ)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one fixture for all the methods, made in @BeforeAll
 @Timeout(60)
 class LocalBrokerQuotasIT {
 
@@ -57,9 +51,11 @@ class LocalBrokerQuotasIT {
     private static final int QUOTA_EXCEEDED = 0x97;
     private static final int MQTT3_FAILURE = 0x80;
 
+    private LocalBrokerFixture local;
+
     @BeforeAll
-    static void useTheRunsLocalBroker(TestBed bed) throws Exception {
-        LocalBrokerIT.useTheRunsLocalBroker(bed);
+    void useTheRunsLocalBroker(TestBed bed) throws Exception {
+        local = LocalBrokerFixture.of(bed);
     }
 
     /**
@@ -73,8 +69,8 @@ class LocalBrokerQuotasIT {
         String topic = "harness-test/" + publisherId;
         List<String> received = new CopyOnWriteArrayList<>();
         MqttClient subscriber = subscribed(topic, received);
-        try (RawMqtt publisher = RawMqtt.open(ca, HOST, broker.tlsPort(), version(mqtt))) {
-            publisher.connect(publisherId, USER, PASSWORD, true);
+        try (RawMqtt publisher = local.rawMqtt(version(mqtt))) {
+            publisher.connect(publisherId, local.user(), local.password(), true);
             long start = System.nanoTime();
             int[] acks = qos == 1 ? publisher.publishQos1(topic, "", BURST, 10) : null;
             if (qos == 0) {
@@ -119,11 +115,11 @@ class LocalBrokerQuotasIT {
     void aClientWhoseRateIsLiftedPublishesAsFastAsItLikes() throws Exception {
         String publisherId = unique("lifted");
         String topic = "harness-test/" + publisherId;
-        broker.liftPublishRate(List.of(publisherId));
+        local.broker().liftPublishRate(List.of(publisherId));
         List<String> received = new CopyOnWriteArrayList<>();
         MqttClient subscriber = subscribed(topic, received);
-        try (RawMqtt publisher = RawMqtt.open(ca, HOST, broker.tlsPort(), RawMqtt.V5)) {
-            publisher.connect(publisherId, USER, PASSWORD, true);
+        try (RawMqtt publisher = local.rawMqtt(RawMqtt.V5)) {
+            publisher.connect(publisherId, local.user(), local.password(), true);
             int[] acks = publisher.publishQos1(topic, "", BURST, 10);
             assertTrue(IntStream.of(acks).allMatch(LocalBrokerQuotasIT::succeeded), "every PUBACK a success");
             await().atMost(WAIT).until(() -> received.size() == BURST);
@@ -138,8 +134,8 @@ class LocalBrokerQuotasIT {
     void theEleventhSubscriptionOfAClientIsRefused(String mqtt, String refusedHex) throws Exception {
         int refused = Integer.parseInt(refusedHex, 16);
         String clientId = unique("subscriptions");
-        try (RawMqtt client = RawMqtt.open(ca, HOST, broker.tlsPort(), version(mqtt))) {
-            client.connect(clientId, USER, PASSWORD, true);
+        try (RawMqtt client = local.rawMqtt(version(mqtt))) {
+            client.connect(clientId, local.user(), local.password(), true);
             // One SUBSCRIBE of eleven filters: decided one after the other, before HiveMQ stores any of them.
             assertEquals(granted(10, refused), client.subscribe(filters(clientId, 0, 11)));
             assertEquals(List.of(0), client.subscribe(filter(clientId, 3)), "a filter it holds is not a new one");
@@ -154,18 +150,18 @@ class LocalBrokerQuotasIT {
     @Test
     void aPersistentSessionKeepsItsSubscriptionsAcrossReconnectsAndACleanOneStartsWithNone() throws Exception {
         String clientId = unique("session-subscriptions");
-        try (RawMqtt first = RawMqtt.open(ca, HOST, broker.tlsPort(), RawMqtt.V3_1_1)) {
-            assertFalse(first.connect(clientId, USER, PASSWORD, false).sessionPresent());
+        try (RawMqtt first = local.rawMqtt(RawMqtt.V3_1_1)) {
+            assertFalse(first.connect(clientId, local.user(), local.password(), false).sessionPresent());
             assertEquals(granted(10), first.subscribe(filters(clientId, 0, 10)));
             first.disconnect();
         }
-        try (RawMqtt again = RawMqtt.open(ca, HOST, broker.tlsPort(), RawMqtt.V3_1_1)) {
-            assertTrue(again.connect(clientId, USER, PASSWORD, false).sessionPresent());
+        try (RawMqtt again = local.rawMqtt(RawMqtt.V3_1_1)) {
+            assertTrue(again.connect(clientId, local.user(), local.password(), false).sessionPresent());
             assertEquals(List.of(MQTT3_FAILURE), again.subscribe(filter(clientId, 10)), "the kept session holds ten");
             again.disconnect();
         }
-        try (RawMqtt clean = RawMqtt.open(ca, HOST, broker.tlsPort(), RawMqtt.V3_1_1)) {
-            assertFalse(clean.connect(clientId, USER, PASSWORD, true).sessionPresent());
+        try (RawMqtt clean = local.rawMqtt(RawMqtt.V3_1_1)) {
+            assertFalse(clean.connect(clientId, local.user(), local.password(), true).sessionPresent());
             assertEquals(granted(10), clean.subscribe(filters(clientId, 10, 20)), "a clean session holds none");
         }
     }
@@ -176,8 +172,8 @@ class LocalBrokerQuotasIT {
         int refused = Integer.parseInt(refusedHex, 16);
         String clientId = unique("levels");
         String ten = "1/2/3/4/5/6/7/8/9/10";
-        try (RawMqtt client = RawMqtt.open(ca, HOST, broker.tlsPort(), version(mqtt))) {
-            client.connect(clientId, USER, PASSWORD, true);
+        try (RawMqtt client = local.rawMqtt(version(mqtt))) {
+            client.connect(clientId, local.user(), local.password(), true);
             // A shared subscription's levels are those of its filter; an empty level counts too.
             assertEquals(List.of(0, refused, 0, refused),
                     client.subscribe(ten, ten + "/11", "$share/" + clientId + "/" + ten, ten + "/"));
@@ -191,14 +187,14 @@ class LocalBrokerQuotasIT {
         String prefix = unique("id");
         String longest = prefix + "x".repeat(Quota.CLIENT_ID_LENGTH.limit() - prefix.length());
         String tooLong = prefix + "y".repeat(Quota.CLIENT_ID_LENGTH.limit() + 1 - prefix.length());
-        try (RawMqtt client = RawMqtt.open(ca, HOST, broker.tlsPort(), version(mqtt))) {
-            assertEquals(0, client.connect(longest, USER, PASSWORD, true).reasonCode());
+        try (RawMqtt client = local.rawMqtt(version(mqtt))) {
+            assertEquals(0, client.connect(longest, local.user(), local.password(), true).reasonCode());
         }
-        try (RawMqtt client = RawMqtt.open(ca, HOST, broker.tlsPort(), version(mqtt))) {
-            assertEquals(refused, client.connect(tooLong, USER, PASSWORD, true).reasonCode());
+        try (RawMqtt client = local.rawMqtt(version(mqtt))) {
+            assertEquals(refused, client.connect(tooLong, local.user(), local.password(), true).reasonCode());
         }
         assertEquals(List.of(new QuotaRefusal(tooLong, Quota.CLIENT_ID_LENGTH)), refusalsOf(tooLong));
-        assertTrue(broker.connections().stream().anyMatch(c -> c.clientId().equals(tooLong) && !c.accepted()
+        assertTrue(local.broker().connections().stream().anyMatch(c -> c.clientId().equals(tooLong) && !c.accepted()
                 && c.reasonCode().equals("CLIENT_IDENTIFIER_NOT_VALID")), "recorded as refused");
     }
 
@@ -207,8 +203,8 @@ class LocalBrokerQuotasIT {
     @CsvSource({"5", "3.1.1"})
     void aPacketOverOneMegabyteClosesTheConnection(String mqtt) throws Exception {
         String clientId = unique("size");
-        try (RawMqtt client = RawMqtt.open(ca, HOST, broker.tlsPort(), version(mqtt))) {
-            client.connect(clientId, USER, PASSWORD, true);
+        try (RawMqtt client = local.rawMqtt(version(mqtt))) {
+            client.connect(clientId, local.user(), local.password(), true);
             client.publishQos1OfRemainingLength("harness-test/" + clientId, Quota.MESSAGE_SIZE.limit());
             assertEquals(RawMqtt.PUBACK, client.read().type(), "exactly 1 MB is allowed");
             // The header alone announces the size; the broker closes the connection before the body would follow.
@@ -230,9 +226,9 @@ class LocalBrokerQuotasIT {
     void aSessionQueueKeepsTheNewestThousandMessages() throws Exception {
         String subscriberId = unique("queue");
         String topic = "harness-test/" + subscriberId;
-        MqttClient away = client("ssl://" + HOST + ":" + broker.tlsPort(), subscriberId);
+        MqttClient away = local.client(subscriberId);
         try {
-            away.connect(persistent());
+            away.connect(local.persistent());
             away.subscribe(topic, 1);
             away.disconnect();
         } finally {
@@ -241,16 +237,16 @@ class LocalBrokerQuotasIT {
         int total = LocalBroker.SESSION_QUEUE_LENGTH + 5;
         String publisherId = unique("queue-filler");
         // 1005 messages at once, far over 10 a second: this test is about the queue, so the rate is lifted for it.
-        broker.liftPublishRate(List.of(publisherId));
-        try (RawMqtt publisher = RawMqtt.open(ca, HOST, broker.tlsPort(), RawMqtt.V3_1_1)) {
-            publisher.connect(publisherId, USER, PASSWORD, true);
+        local.broker().liftPublishRate(List.of(publisherId));
+        try (RawMqtt publisher = local.rawMqtt(RawMqtt.V3_1_1)) {
+            publisher.connect(publisherId, local.user(), local.password(), true);
             publisher.publishQos1(topic, "m", total, 100);
         }
         List<String> received = new CopyOnWriteArrayList<>();
-        MqttClient back = client("ssl://" + HOST + ":" + broker.tlsPort(), subscriberId);
-        back.setCallback(new LocalBrokerIT.Collector(received));
+        MqttClient back = local.client(subscriberId);
+        back.setCallback(new LocalBrokerFixture.Collector(received));
         try {
-            assertTrue(back.connectWithResult(persistent()).getSessionPresent());
+            assertTrue(back.connectWithResult(local.persistent()).getSessionPresent());
             // In order: once the newest is there, so is every older one the queue kept.
             await().atMost(Duration.ofSeconds(30)).until(() -> received.contains("m" + (total - 1)));
         } finally {
@@ -263,9 +259,9 @@ class LocalBrokerQuotasIT {
      * Publishes one more message on the same connection at the same QoS, with the rate lifted, waits for it, and
      * returns what came before it: MQTT keeps one publisher's messages at one QoS in order, so that is all there is.
      */
-    private static List<String> afterAFence(RawMqtt publisher, String publisherId, String topic, int qos,
+    private List<String> afterAFence(RawMqtt publisher, String publisherId, String topic, int qos,
             List<String> received) throws Exception {
-        broker.liftPublishRate(List.of(publisherId));
+        local.broker().liftPublishRate(List.of(publisherId));
         if (qos == 1) {
             publisher.publishQos1(topic, FENCE, 1, 1);
         } else {
@@ -275,20 +271,20 @@ class LocalBrokerQuotasIT {
         return received.subList(0, received.indexOf(FENCE + 0));
     }
 
-    private static MqttClient subscribed(String topic, List<String> received) throws Exception {
-        MqttClient subscriber = client("ssl://" + HOST + ":" + broker.tlsPort(), unique("subscriber"));
-        subscriber.setCallback(new LocalBrokerIT.Collector(received));
-        subscriber.connect(options(USER, PASSWORD));
+    private MqttClient subscribed(String topic, List<String> received) throws Exception {
+        MqttClient subscriber = local.client(unique("subscriber"));
+        subscriber.setCallback(new LocalBrokerFixture.Collector(received));
+        subscriber.connect(local.options());
         subscriber.subscribe(topic, 1);
         return subscriber;
     }
 
-    private static long recorded(String clientId) {
-        return broker.publishes().stream().filter(p -> p.clientId().equals(clientId)).count();
+    private long recorded(String clientId) {
+        return local.broker().publishes().stream().filter(p -> p.clientId().equals(clientId)).count();
     }
 
-    private static List<QuotaRefusal> refusalsOf(String clientId) {
-        return broker.quotaRefusals().stream().filter(r -> r.clientId().equals(clientId)).toList();
+    private List<QuotaRefusal> refusalsOf(String clientId) {
+        return local.broker().quotaRefusals().stream().filter(r -> r.clientId().equals(clientId)).toList();
     }
 
     /** An MQTT 5 PUBACK of success may carry its reason code 0 or leave it out. */

@@ -3,17 +3,9 @@ package serverless.harness.broker;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static serverless.harness.broker.LocalBrokerIT.HOST;
-import static serverless.harness.broker.LocalBrokerIT.PASSWORD;
-import static serverless.harness.broker.LocalBrokerIT.USER;
-import static serverless.harness.broker.LocalBrokerIT.WAIT;
-import static serverless.harness.broker.LocalBrokerIT.broker;
-import static serverless.harness.broker.LocalBrokerIT.ca;
-import static serverless.harness.broker.LocalBrokerIT.client;
-import static serverless.harness.broker.LocalBrokerIT.close;
-import static serverless.harness.broker.LocalBrokerIT.persistent;
-import static serverless.harness.broker.LocalBrokerIT.publish;
-import static serverless.harness.broker.LocalBrokerIT.unique;
+import static serverless.harness.broker.LocalBrokerFixture.WAIT;
+import static serverless.harness.broker.LocalBrokerFixture.close;
+import static serverless.harness.broker.LocalBrokerFixture.unique;
 
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +14,7 @@ import java.util.stream.IntStream;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import serverless.harness.TestBed;
-import serverless.harness.broker.LocalBrokerIT.Collector;
+import serverless.harness.broker.LocalBrokerFixture.Collector;
 
 /**
  * The local broker's own promise across a restart: a persistent session, and a QoS 1 message queued for
@@ -34,30 +26,34 @@ import serverless.harness.broker.LocalBrokerIT.Collector;
  */
 public final class QueuedSession {
 
+    private final LocalBrokerFixture local;
     private final String subscriberId = unique("persistent");
     private final String topic = "harness-test/" + subscriberId;
 
-    private QueuedSession() {
+    private QueuedSession(LocalBrokerFixture local) {
+        this.local = local;
     }
 
     /** Why the check cannot run in this run, if it cannot (the same reason as the broker's other tests). */
     public static Optional<String> unavailableReason() {
-        return "external".equals(System.getProperty("broker"))
-                ? Optional.of("the local broker's own tests resolve its test names, which the test JVM cannot"
-                        + " while it resolves your deployment through DNS")
-                : Optional.empty();
+        return LocalBrokerFixture.unavailableReason();
     }
 
     /** Subscribes a persistent session, leaves, and queues a message for it: call before the restart. */
     public static QueuedSession beforeTheRestart(TestBed bed) throws Exception {
-        LocalBrokerIT.useTheRunsLocalBroker(bed);
-        QueuedSession session = new QueuedSession();
-        MqttClient subscriber = client("ssl://" + HOST + ":" + broker.tlsPort(), session.subscriberId);
+        QueuedSession session = new QueuedSession(LocalBrokerFixture.of(bed));
+        session.subscribeAndLeave();
+        session.local.publish(session.topic, "before restart");
+        return session;
+    }
+
+    private void subscribeAndLeave() throws Exception {
+        MqttClient subscriber = local.client(subscriberId);
         try {
-            subscriber.connect(persistent());
+            subscriber.connect(local.persistent());
             // Its topic at QoS 1, and nine filters more: the quota's ten, with which the session must come back.
             String[] filters = IntStream.range(0, Quota.SUBSCRIPTIONS.limit())
-                    .mapToObj(i -> i == 0 ? session.topic : session.topic + "/" + i).toArray(String[]::new);
+                    .mapToObj(i -> i == 0 ? topic : topic + "/" + i).toArray(String[]::new);
             int[] qos = new int[filters.length];
             qos[0] = 1;
             subscriber.subscribe(filters, qos);
@@ -65,8 +61,6 @@ public final class QueuedSession {
         } finally {
             close(subscriber);
         }
-        publish(session.topic, "before restart");
-        return session;
     }
 
     /**
@@ -74,19 +68,19 @@ public final class QueuedSession {
      * the session still holds its ten subscriptions: an eleventh is refused.
      */
     public void assertKeptAcrossTheRestart() throws Exception {
-        publish(topic, "after restart");
+        local.publish(topic, "after restart");
         List<String> received = new CopyOnWriteArrayList<>();
-        MqttClient again = client("ssl://" + HOST + ":" + broker.tlsPort(), subscriberId);
+        MqttClient again = local.client(subscriberId);
         again.setCallback(new Collector(received));
         try {
-            IMqttToken connected = again.connectWithResult(persistent());
+            IMqttToken connected = again.connectWithResult(local.persistent());
             assertTrue(connected.getSessionPresent(), "session present after the restart");
             await().atMost(WAIT).until(() -> received.containsAll(List.of("before restart", "after restart")));
         } finally {
             close(again);
         }
-        try (RawMqtt raw = RawMqtt.open(ca, HOST, broker.tlsPort(), RawMqtt.V3_1_1)) {
-            assertTrue(raw.connect(subscriberId, USER, PASSWORD, false).sessionPresent());
+        try (RawMqtt raw = local.rawMqtt(RawMqtt.V3_1_1)) {
+            assertTrue(raw.connect(subscriberId, local.user(), local.password(), false).sessionPresent());
             assertEquals(List.of(0x80), raw.subscribe(topic + "/eleventh"), "an 11th subscription after the restart");
         }
     }

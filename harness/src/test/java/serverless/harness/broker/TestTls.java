@@ -11,9 +11,7 @@ import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -59,26 +57,14 @@ public final class TestTls {
     static SSLSocket handshake(Path caFile, String host, int port, String sni, boolean verifyHostname,
             List<String> protocols) throws IOException, GeneralSecurityException {
         // A new context each time: a resumed session would send the SNI of the session it resumes.
-        SSLSocket socket = (SSLSocket) trusting(caFile).getSocketFactory().createSocket(host, port);
-        try {
-            socket.setSoTimeout(5_000);
-            SSLParameters parameters = socket.getSSLParameters();
-            if (!protocols.isEmpty()) {
-                parameters.setProtocols(protocols.toArray(String[]::new));
-            }
-            if (sni != null) {
-                parameters.setServerNames(List.of(new SNIHostName(sni)));
-            }
-            if (verifyHostname) {
-                parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            }
-            socket.setSSLParameters(parameters);
-            socket.startHandshake();
-            return socket;
-        } catch (IOException | RuntimeException e) {
-            socket.close();
-            throw e;
+        TlsClient client = TlsClient.to(host, port, trusting(caFile)).offering(protocols);
+        if (sni != null) {
+            client.sni(Optional.of(sni));
         }
+        if (verifyHostname) {
+            client.verifyingTheName();
+        }
+        return client.handshake();
     }
 
     /** The first cause of {@code type} in the chain of {@code failure}. */
