@@ -17,7 +17,7 @@ import serverless.harness.pki.TestPki;
  * {@code -Dbroker} chose ({@link BrokerChoice}), probed for what it refuses ({@link ProbedBroker}), the local
  * deployment for the suites that need a broker under their control, and the fault servers.
  */
-public final class TestBed implements ExtensionContext.Store.CloseableResource {
+public final class TestBed implements AutoCloseable {
 
     /**
      * The JUnit resource lock on {@link #localDeployment()}'s broker: suites that use it hold it to read, the one
