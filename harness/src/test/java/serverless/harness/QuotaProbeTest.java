@@ -59,7 +59,7 @@ class QuotaProbeTest {
     static void pkiAndHostsFileForAnUnresolvableName() throws Exception {
         pki = TestPki.generate(folder.resolve("pki"), HOST);
         trust = TestTls.trusting(pki.caCertificate());
-        hostsFile = Files.writeString(folder.resolve("hosts"), "127.0.0.1 " + HOST + "\n127.0.0.1 " + LocalDeployment.OTHER_HOST + "\n");
+        hostsFile = HostsFile.write(folder.resolve("hosts"), "127.0.0.1", HOST);
         assertThrows(UnknownHostException.class, () -> InetAddress.getByName(HOST), "the test needs a name this JVM cannot resolve");
     }
 
