@@ -70,8 +70,8 @@ public final class EmbeddedServerlessBroker implements Broker, AutoCloseable {
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CONNECTION_LOG, Capability.LOCAL); // and the refusals BrokerProbe finds
+    public Set<Trait> traits() {
+        return EnumSet.of(Trait.CONNECTION_LOG, Trait.STARTED_BY_THE_SUITE); // what it refuses, BrokerProbe finds
     }
 
     @Override
