@@ -15,27 +15,45 @@ import serverless.harness.broker.QuotaRefusal;
  */
 public interface Broker {
 
-    /** What the suite may do beyond a round trip. */
-    enum Capability {
+    /** What a broker implementation says of itself, beyond a round trip. */
+    enum Trait implements Requirement {
         /** The broker records every CONNECT and PUBLISH (client id, user, SNI), so tests can check them. */
         CONNECTION_LOG,
-        /** The broker runs on this machine under the suite's control (fault cases may be run). */
-        LOCAL,
-        /** A TLS handshake without SNI is refused, as Serverless does. Found by the suite's BrokerProbe. */
-        REFUSES_MISSING_SNI,
-        /** A TLS handshake with another name as SNI is refused, as Serverless does. Found by the suite's BrokerProbe. */
-        REFUSES_WRONG_SNI,
-        /** A connection to the broker's IP address fails (no SNI, or no certificate names it). Found by the suite's BrokerProbe. */
-        REFUSES_IP_ADDRESS,
-        /** A WebSocket upgrade on a wrong path gets HTTP 404, as EMQX answers it. Found by the suite's BrokerProbe. */
-        REFUSES_WRONG_WEBSOCKET_PATH,
         /**
-         * QoS 1 messages over 10 a second from one client are refused (MQTT 5 PUBACK 0x97) or dropped (MQTT 3.1.1),
-         * as Serverless does. Found by the suite's QuotaProbe.
+         * The suite started this broker for the run (the embedded one, the EMQX container) and may break things with it:
+         * its name leads to this machine, where the fault servers stand in for it, and bad credentials cost nobody's
+         * deployment anything. A broker described by MQTT_* variables never has it, even one on this machine.
          */
-        REFUSES_PUBLISHES_OVER_RATE,
-        /** A client id over 1024 characters is refused in the CONNACK, as Serverless does. Found by the suite's QuotaProbe. */
-        REFUSES_LONG_CLIENT_ID
+        STARTED_BY_THE_SUITE;
+
+        @Override
+        public boolean isMetBy(Broker broker) {
+            return broker.has(this);
+        }
+    }
+
+    /**
+     * What Serverless refuses and a broker may not: the suite's probes ({@code BrokerProbe}, {@code QuotaProbe}) find
+     * which of these the broker in use makes, since no broker's own word is taken for it.
+     */
+    enum Refusal implements Requirement {
+        /** A TLS handshake without SNI. */
+        MISSING_SNI,
+        /** A TLS handshake with another name as SNI. */
+        WRONG_SNI,
+        /** A connection to the broker's IP address (no SNI, or no certificate names it). */
+        IP_ADDRESS,
+        /** A WebSocket upgrade on a wrong path, with HTTP 404 as EMQX answers it. */
+        WRONG_WEBSOCKET_PATH,
+        /** QoS 1 messages over 10 a second from one client: refused (MQTT 5 PUBACK 0x97) or dropped (MQTT 3.1.1). */
+        PUBLISHES_OVER_RATE,
+        /** A client id over 1024 characters, in the CONNACK. */
+        LONG_CLIENT_ID;
+
+        @Override
+        public boolean isMetBy(Broker broker) {
+            return broker.refuses(this);
+        }
     }
 
     /** One line for the test output: which broker this is. */
@@ -76,15 +94,20 @@ public interface Broker {
         return endpoint().hostsFile();
     }
 
-    Set<Capability> capabilities();
+    Set<Trait> traits();
 
-    default boolean can(Capability capability) {
-        return capabilities().contains(capability);
+    default boolean has(Trait trait) {
+        return traits().contains(trait);
     }
 
-    /** Why a test that needs {@code capability} is skipped against this broker, for the skip's reason. */
-    default String lacks(Capability capability) {
-        return "the broker in use (" + description() + ") lacks " + capability;
+    /** Whether the broker makes {@code refusal}: none is known until a probe finds it ({@code ProbedBroker}). */
+    default boolean refuses(Refusal refusal) {
+        return false;
+    }
+
+    /** Why a test that needs {@code requirement} is skipped against this broker, for the skip's reason. */
+    default String lacks(Requirement requirement) {
+        return "the broker in use (" + description() + ") lacks " + requirement;
     }
 
     /** The broker's IP address, for the fault of connecting without its name. */
@@ -97,17 +120,17 @@ public interface Broker {
         return "localhost";
     }
 
-    /** Every CONNECT the broker saw; empty unless the broker has {@link Capability#CONNECTION_LOG}. */
+    /** Every CONNECT the broker saw; empty unless the broker has {@link Trait#CONNECTION_LOG}. */
     default List<ConnectionRecord> connections() {
         return List.of();
     }
 
-    /** Every PUBLISH the broker received; empty unless the broker has {@link Capability#CONNECTION_LOG}. */
+    /** Every PUBLISH the broker received; empty unless the broker has {@link Trait#CONNECTION_LOG}. */
     default List<PublishRecord> publishes() {
         return List.of();
     }
 
-    /** What the broker refused for going over a Serverless quota; empty unless it has {@link Capability#CONNECTION_LOG}. */
+    /** What the broker refused for going over a Serverless quota; empty unless it has {@link Trait#CONNECTION_LOG}. */
     default List<QuotaRefusal> quotaRefusals() {
         return List.of();
     }

@@ -98,8 +98,8 @@ public final class LocalDeployment implements Broker, AutoCloseable {
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CONNECTION_LOG, Capability.LOCAL); // and the refusals the suite's probe finds
+    public Set<Trait> traits() {
+        return EnumSet.of(Trait.CONNECTION_LOG, Trait.STARTED_BY_THE_SUITE); // what it refuses, the suite's probes find
     }
 
     /** The broker itself: its records, and what a test does to it (restart it, hold, drop or leave connections). */

@@ -17,7 +17,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
-import serverless.harness.Broker.Capability;
+import serverless.harness.Broker.Refusal;
 import serverless.harness.broker.TestTls;
 import serverless.harness.broker.TlsClient;
 
@@ -45,29 +45,29 @@ final class BrokerProbe {
     }
 
     /** Probes the four refusals of a handshake or an upgrade; the result has a finding for each. */
-    static Map<Capability, Finding> refusals(Broker broker) {
+    static Map<Refusal, Finding> refusals(Broker broker) {
         SSLContext context = trusting(broker.caFile());
         String address = broker.ipAddress();
-        Map<Capability, Finding> found = new EnumMap<>(Capability.class);
-        found.put(Capability.REFUSES_MISSING_SNI, handshake(context, address, broker.tlsPort(), Optional.empty(), null,
+        Map<Refusal, Finding> found = new EnumMap<>(Refusal.class);
+        found.put(Refusal.MISSING_SNI, handshake(context, address, broker.tlsPort(), Optional.empty(), null,
                 "a TLS handshake without SNI"));
-        found.put(Capability.REFUSES_WRONG_SNI, handshake(context, address, broker.tlsPort(),
+        found.put(Refusal.WRONG_SNI, handshake(context, address, broker.tlsPort(),
                 Optional.of(LocalDeployment.OTHER_HOST), null, "a TLS handshake with SNI " + LocalDeployment.OTHER_HOST));
-        found.put(Capability.REFUSES_IP_ADDRESS, handshake(context, address, broker.tlsPort(), Optional.empty(), address,
+        found.put(Refusal.IP_ADDRESS, handshake(context, address, broker.tlsPort(), Optional.empty(), address,
                 "a TLS connection to " + address + ", checked against the certificate"));
-        found.put(Capability.REFUSES_WRONG_WEBSOCKET_PATH, webSocketPath(context, broker));
+        found.put(Refusal.WRONG_WEBSOCKET_PATH, webSocketPath(context, broker));
         return found;
     }
 
     /** Probes Serverless' quotas as a client meets them ({@link QuotaProbe}), with the same trust. */
-    static Map<Capability, Finding> quotas(Broker broker) {
+    static Map<Refusal, Finding> quotas(Broker broker) {
         return QuotaProbe.probe(broker, trusting(broker.caFile()));
     }
 
     /** One line per finding, for the run's output. */
-    static String describe(Map<Capability, Finding> findings) {
+    static String describe(Map<Refusal, Finding> findings) {
         StringBuilder text = new StringBuilder();
-        findings.forEach((capability, finding) -> text.append("\n[harness]   ")
+        findings.forEach((refusal, finding) -> text.append("\n[harness]   ")
                 .append(finding.refused() ? "refuses " : "does not refuse ").append(finding.observed()));
         return text.toString();
     }

@@ -188,7 +188,7 @@ class BrowserIT {
         assertEquals("Message back: Hello from " + clientId + " #1", run.message(), run::transcript);
         assertFalse(run.page().contains(broker.password()), "the page must never show the password");
 
-        if (broker.can(Broker.Capability.CONNECTION_LOG)) {
+        if (broker.has(Broker.Trait.CONNECTION_LOG)) {
             await("the broker's record of the browser's connection").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 // The browser's TLS: TLS 1.3, the deployment's name as SNI; MQTT 5 over the WebSocket listener.
                 assertTrue(broker.connections().stream().anyMatch(connection ->
@@ -211,7 +211,7 @@ class BrowserIT {
     @Test
     @DisplayName("browser-example: wrong password")
     void wrongPassword(Broker broker) {
-        assumeTrue(broker.can(Broker.Capability.LOCAL), () -> broker.lacks(Broker.Capability.LOCAL));
+        assumeTrue(broker.has(Broker.Trait.STARTED_BY_THE_SUITE), () -> broker.lacks(Broker.Trait.STARTED_BY_THE_SUITE));
         String wrong = "wrong-" + DeploymentFiles.randomSecret();
 
         PageRun run = submit(form(broker, Map.of("password", wrong)), CONNECT_BOUND);
@@ -224,8 +224,8 @@ class BrowserIT {
     @Test
     @DisplayName("browser-example: wrong WebSocket path (HTTP 404)")
     void wrongPath(Broker broker) {
-        assumeTrue(broker.can(Broker.Capability.REFUSES_WRONG_WEBSOCKET_PATH),
-                () -> broker.lacks(Broker.Capability.REFUSES_WRONG_WEBSOCKET_PATH));
+        assumeTrue(broker.refuses(Broker.Refusal.WRONG_WEBSOCKET_PATH),
+                () -> broker.lacks(Broker.Refusal.WRONG_WEBSOCKET_PATH));
 
         PageRun run = submit(form(broker, Map.of("path", BrokerProbe.WRONG_WEBSOCKET_PATH)), WRONG_PATH_BOUND.plusSeconds(5));
 
@@ -270,8 +270,8 @@ class BrowserIT {
     }
 
     private void assumeHostNameChecked(Broker broker) {
-        assumeTrue(broker.can(Broker.Capability.LOCAL) && broker.host().equals(LocalDeployment.HOST),
-                () -> broker.lacks(Broker.Capability.LOCAL));
+        assumeTrue(broker.has(Broker.Trait.STARTED_BY_THE_SUITE) && broker.host().equals(LocalDeployment.HOST),
+                () -> broker.lacks(Broker.Trait.STARTED_BY_THE_SUITE));
         assumeTrue(trust == Trust.NSS_DATABASE, () -> "the browser trusts the test server through " + trust.description
                 + ", which accepts that key whatever the name or dates: install certutil (Debian: libnss3-tools) "
                 + "for a trust that checks them");
@@ -281,8 +281,8 @@ class BrowserIT {
     @Test
     @DisplayName("browser-example: connection refused")
     void connectionRefused(Broker broker) throws IOException {
-        assumeTrue(broker.can(Broker.Capability.LOCAL) && broker.host().equals(LocalDeployment.HOST),
-                () -> broker.lacks(Broker.Capability.LOCAL));
+        assumeTrue(broker.has(Broker.Trait.STARTED_BY_THE_SUITE) && broker.host().equals(LocalDeployment.HOST),
+                () -> broker.lacks(Broker.Trait.STARTED_BY_THE_SUITE));
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +22,8 @@ import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import serverless.harness.Broker.Capability;
+import serverless.harness.Broker.Refusal;
+import serverless.harness.Broker.Trait;
 import serverless.harness.broker.FaultServer;
 
 /**
@@ -45,40 +45,40 @@ class DoctorIT {
 
     /** A fault, the verdict of every step it must lead to, and the words the diagnosing line must contain. */
     enum Diagnosis {
-        CLOSED_PORT(Capability.LOCAL, Fault.CLOSED_PORT::injectInto,
+        CLOSED_PORT(Trait.STARTED_BY_THE_SUITE, Fault.CLOSED_PORT::injectInto,
                 "PASS FAIL SKIP SKIP SKIP SKIP", "ports", "connection refused"),
-        PLAINTEXT_PORT_NUMBER(null, (run, bed) -> run.set("MQTT_PORT", "1883"),
+        PLAINTEXT_PORT_NUMBER(Requirement.ANY_BROKER, (run, bed) -> run.set("MQTT_PORT", "1883"),
                 "PASS FAIL SKIP SKIP SKIP SKIP", "ports", "1883 is plaintext MQTT, which Serverless does not offer"),
-        PLAINTEXT_INSTEAD_OF_TLS(Capability.LOCAL, Fault.PLAINTEXT_PORT::injectInto,
+        PLAINTEXT_INSTEAD_OF_TLS(Trait.STARTED_BY_THE_SUITE, Fault.PLAINTEXT_PORT::injectInto,
                 "PASS PASS FAIL SKIP SKIP SKIP", "tls", "closed the TLS handshake", "not a TLS port"),
-        UNTRUSTED_CA(Capability.LOCAL, Fault.UNTRUSTED_CA::injectInto,
+        UNTRUSTED_CA(Trait.STARTED_BY_THE_SUITE, Fault.UNTRUSTED_CA::injectInto,
                 "PASS PASS FAIL SKIP SKIP SKIP", "tls", "not trusted by MQTT_CA_FILE"),
-        CERTIFICATE_FOR_OTHER_HOST(Capability.LOCAL, Fault.CERTIFICATE_FOR_OTHER_HOST::injectInto,
+        CERTIFICATE_FOR_OTHER_HOST(Trait.STARTED_BY_THE_SUITE, Fault.CERTIFICATE_FOR_OTHER_HOST::injectInto,
                 "WARN PASS FAIL SKIP SKIP SKIP", "tls", "does not match " + LocalDeployment.HOST),
-        EXPIRED_CERTIFICATE(Capability.LOCAL, Fault.EXPIRED_CERTIFICATE::injectInto,
+        EXPIRED_CERTIFICATE(Trait.STARTED_BY_THE_SUITE, Fault.EXPIRED_CERTIFICATE::injectInto,
                 "PASS PASS FAIL SKIP SKIP SKIP", "tls", "expired"),
-        IP_ADDRESS(Capability.REFUSES_MISSING_SNI, Fault.IP_ADDRESS::injectInto,
+        IP_ADDRESS(Refusal.MISSING_SNI, Fault.IP_ADDRESS::injectInto,
                 "WARN PASS FAIL SKIP SKIP SKIP", "tls", "without SNI", "IP address"),
-        NO_SNI(Capability.REFUSES_MISSING_SNI, Fault.NO_SNI::injectInto,
+        NO_SNI(Refusal.MISSING_SNI, Fault.NO_SNI::injectInto,
                 "PASS PASS FAIL SKIP SKIP SKIP", "tls", "refused SNI"),
-        WRONG_SNI(Capability.REFUSES_WRONG_SNI, Fault.WRONG_SNI::injectInto,
+        WRONG_SNI(Refusal.WRONG_SNI, Fault.WRONG_SNI::injectInto,
                 "PASS PASS FAIL SKIP SKIP SKIP", "tls", "with SNI " + LocalDeployment.OTHER_HOST, "refused SNI"),
-        WRONG_PASSWORD(Capability.LOCAL, Fault.WRONG_PASSWORD::injectInto,
+        WRONG_PASSWORD(Trait.STARTED_BY_THE_SUITE, Fault.WRONG_PASSWORD::injectInto,
                 "PASS PASS PASS PASS FAIL SKIP", "mqtt", "CONNACK 0x86 bad user name or password"),
-        UNKNOWN_USER(Capability.LOCAL, Fault.UNKNOWN_USER::injectInto,
+        UNKNOWN_USER(Trait.STARTED_BY_THE_SUITE, Fault.UNKNOWN_USER::injectInto,
                 "PASS PASS PASS PASS FAIL SKIP", "mqtt", "CONNACK 0x87 not authorized"),
-        NO_CREDENTIALS(null, Fault.ANONYMOUS::injectInto,
+        NO_CREDENTIALS(Requirement.ANY_BROKER, Fault.ANONYMOUS::injectInto,
                 "PASS PASS PASS PASS FAIL SKIP", "mqtt", "anonymous CONNECT", "CONNACK 0x8"),
-        WRONG_WEBSOCKET_PATH(Capability.REFUSES_WRONG_WEBSOCKET_PATH, Fault.WRONG_WEBSOCKET_PATH::injectInto,
+        WRONG_WEBSOCKET_PATH(Refusal.WRONG_WEBSOCKET_PATH, Fault.WRONG_WEBSOCKET_PATH::injectInto,
                 "PASS PASS PASS PASS FAIL SKIP", "mqtt", "WebSocket path " + BrokerProbe.WRONG_WEBSOCKET_PATH, "HTTP 404");
 
-        private final Capability needs;
+        private final Requirement needs;
         private final BiConsumer<ExampleRun, TestBed> injection;
         private final List<String> verdicts;
         private final String failingStep;
         private final List<String> phrases;
 
-        Diagnosis(Capability needs, BiConsumer<ExampleRun, TestBed> injection, String verdicts,
+        Diagnosis(Requirement needs, BiConsumer<ExampleRun, TestBed> injection, String verdicts,
                 String failingStep, String... phrases) {
             this.needs = needs;
             this.injection = injection;
@@ -87,9 +87,9 @@ class DoctorIT {
             this.phrases = List.of(phrases);
         }
 
-        /** What the broker must be able to do for this fault to be injected; empty when anything will do. */
-        Optional<Capability> needs() {
-            return Optional.ofNullable(needs);
+        /** What the broker must have or refuse for this fault to be injected. */
+        Requirement needs() {
+            return needs;
         }
     }
 
@@ -104,7 +104,7 @@ class DoctorIT {
      */
     static void checkHealthyRun(Broker broker, String runName) {
         RunResult result = ExampleRun.ofDoctor(broker, runName).execute();
-        String sniVerdict = broker.can(Capability.REFUSES_MISSING_SNI) ? "PASS" : "WARN";
+        String sniVerdict = broker.refuses(Refusal.MISSING_SNI) ? "PASS" : "WARN";
 
         Report report = new Report(result);
         assertAll(result.transcript(),
@@ -112,7 +112,7 @@ class DoctorIT {
                 () -> assertEquals(STEPS, report.stepsInOrder(), "one line per step, in order"),
                 () -> assertEquals(List.of("PASS", "PASS", "PASS", sniVerdict, "PASS", "PASS"), report.verdicts(),
                         "the ticket's Steps line"),
-                () -> assertTrue(!broker.can(Capability.REFUSES_MISSING_SNI)
+                () -> assertTrue(!broker.refuses(Refusal.MISSING_SNI)
                         || report.line("sni").contains("refused a handshake without SNI"), "the SNI step saw the refusal"),
                 () -> assertTrue(report.line("round-trip").contains("received over ssl://")
                         && report.line("round-trip").contains("and over wss://"), "the message came back over both transports"),
@@ -120,7 +120,7 @@ class DoctorIT {
                 () -> assertTrue(result.stdout().contains("Result: PASS"), "the outcome line"),
                 () -> assertCommonPromises(result, broker));
 
-        if (broker.can(Capability.CONNECTION_LOG)) {
+        if (broker.has(Trait.CONNECTION_LOG)) {
             await("the broker's record of the doctor's connections").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 for (Transport transport : Transport.values()) {
                     assertTrue(broker.connections().stream().anyMatch(connection ->
@@ -147,13 +147,12 @@ class DoctorIT {
      * Where the broker accepts a handshake without SNI, the SNI step (if the doctor gets that far) warns.
      */
     static void checkDiagnosis(Diagnosis fault, Broker broker, TestBed bed, String namePrefix) {
-        Optional.ofNullable(fault.needs).ifPresent(capability -> assumeTrue(broker.can(capability),
-                () -> fault + " is not injected: " + broker.lacks(capability)));
+        assumeTrue(fault.needs.isMetBy(broker), () -> fault + " is not injected: " + broker.lacks(fault.needs));
         ExampleRun run = ExampleRun.ofDoctor(broker, namePrefix + fault.name().toLowerCase(Locale.ROOT));
         fault.injection.accept(run, bed);
         List<String> verdicts = new ArrayList<>(fault.verdicts);
         int sni = STEPS.indexOf("sni");
-        if (!broker.can(Capability.REFUSES_MISSING_SNI) && verdicts.get(sni).equals("PASS")) {
+        if (!broker.refuses(Refusal.MISSING_SNI) && verdicts.get(sni).equals("PASS")) {
             verdicts.set(sni, "WARN");
         }
 
@@ -195,7 +194,7 @@ class DoctorIT {
     @CompleteTier
     @Test
     void silentServerEndsWithinTheBound(Broker broker) throws IOException {
-        assumeTrue(broker.can(Capability.LOCAL), "needs a local broker");
+        assumeTrue(broker.has(Trait.STARTED_BY_THE_SUITE), "needs a broker the suite started, whose name leads to this machine");
         try (FaultServer silent = FaultServer.silent()) {
             RunResult result = ExampleRun.ofDoctor(broker, "doctor-silent")
                     .set("MQTT_PORT", String.valueOf(silent.port()))

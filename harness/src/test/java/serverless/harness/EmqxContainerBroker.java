@@ -150,8 +150,8 @@ final class EmqxContainerBroker implements Broker, AutoCloseable {
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.LOCAL);
+    public Set<Trait> traits() {
+        return EnumSet.of(Trait.STARTED_BY_THE_SUITE);
     }
 
     @Override

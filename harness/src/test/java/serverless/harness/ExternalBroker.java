@@ -86,8 +86,8 @@ final class ExternalBroker implements Broker {
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.noneOf(Capability.class);
+    public Set<Trait> traits() {
+        return EnumSet.noneOf(Trait.class);
     }
 
     private static String resolve(String host) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
-import serverless.harness.Broker.Capability;
+import serverless.harness.Broker.Refusal;
+import serverless.harness.Broker.Trait;
 
 /**
  * {@code -Dbroker=external} proven without anybody's deployment: a broker on this machine is described by
@@ -37,18 +38,16 @@ class ExternalModeIT {
     @TestFactory
     Stream<DynamicTest> aBrokerThatEnforcesLessPassesWithTheRestSkipped(TestBed bed) {
         Broker lenient = ProbedBroker.probe(describedByVariables(bed.localDeployment().directEndpoint(), bed));
-        assertEquals(List.of(Capability.REFUSES_IP_ADDRESS, Capability.REFUSES_PUBLISHES_OVER_RATE,
-                        Capability.REFUSES_LONG_CLIENT_ID), refusals(lenient),
+        assertEquals(List.of(Refusal.IP_ADDRESS, Refusal.PUBLISHES_OVER_RATE, Refusal.LONG_CLIENT_ID), refusals(lenient),
                 "the direct listeners accept a handshake without SNI or with another name, and do not answer a"
                         + " wrong WebSocket path; the certificate still does not name 127.0.0.1, and the quotas are"
                         + " HiveMQ's own (its extension enforces them on every listener)");
         return casesAgainst(lenient, bed, "lenient-", Optional.empty());
     }
 
-    /** The refusals the probe found {@code probed} to make, in the order {@link Capability} lists them. */
-    static List<Capability> refusals(Broker probed) {
-        return Arrays.stream(Capability.values()).filter(capability -> capability.name().startsWith("REFUSES_"))
-                .filter(probed::can).toList();
+    /** The refusals the probe found {@code probed} to make, in the order {@link Refusal} lists them. */
+    static List<Refusal> refusals(Broker probed) {
+        return Arrays.stream(Refusal.values()).filter(probed::refuses).toList();
     }
 
     /**
@@ -70,7 +69,7 @@ class ExternalModeIT {
             // The faults that hinge on what the broker refuses. Those that need no broker (a missing variable)
             // end the same against any, and those that need control of it are never run against an external
             // one: FaultIT has both.
-            Arrays.stream(Fault.values()).filter(fault -> fault.appliesTo(example) && dependsOnRefusals(fault.needs()))
+            Arrays.stream(Fault.values()).filter(fault -> fault.appliesTo(example) && fault.needs() instanceof Refusal)
                     .forEach(fault ->
                     tests.add(DynamicTest.dynamicTest(example + ": " + fault, () -> {
                         webSocketListener.run();
@@ -79,13 +78,13 @@ class ExternalModeIT {
         }
         Runnable doctorsWebSocket = () -> noWebSocket.ifPresent(reason ->
                 Assumptions.abort("the doctor checks both transports: " + reason));
-        tests.add(DynamicTest.dynamicTest("doctor: healthy" + (probed.can(Capability.REFUSES_MISSING_SNI) ? ""
+        tests.add(DynamicTest.dynamicTest("doctor: healthy" + (probed.refuses(Refusal.MISSING_SNI) ? ""
                 : ", with a warning at the SNI step"), () -> {
                     doctorsWebSocket.run();
                     DoctorIT.checkHealthyRun(probed, namePrefix + "doctor");
                 }));
         for (DoctorIT.Diagnosis diagnosis : DoctorIT.Diagnosis.values()) {
-            if (diagnosis.needs().filter(capability -> capability == Capability.LOCAL).isPresent()) {
+            if (diagnosis.needs() == Trait.STARTED_BY_THE_SUITE) {
                 continue; // needs control of the broker: never run against an external one; DoctorIT has it
             }
             tests.add(DynamicTest.dynamicTest("doctor: " + diagnosis, () -> {
@@ -94,10 +93,6 @@ class ExternalModeIT {
             }));
         }
         return tests.stream();
-    }
-
-    private static boolean dependsOnRefusals(Optional<Capability> needs) {
-        return needs.filter(capability -> capability.name().startsWith("REFUSES_")).isPresent();
     }
 
     /**

@@ -4,48 +4,49 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
-import serverless.harness.Broker.Capability;
+import serverless.harness.Broker.Refusal;
+import serverless.harness.Broker.Trait;
 
 /**
  * The ways a connection goes wrong that Serverless users meet most, each with the phrase the example's
  * one-line error must contain (see CONTRIBUTING.md) and the exit code it must end with.
  */
 public enum Fault {
-    WRONG_PASSWORD("username or password", 1, Capability.LOCAL,
+    WRONG_PASSWORD("username or password", 1, Trait.STARTED_BY_THE_SUITE,
             (run, bed) -> run.set("MQTT_PASSWORD", "wrong-" + DeploymentFiles.randomSecret())),
-    UNKNOWN_USER("not authorized", 1, Capability.LOCAL,
+    UNKNOWN_USER("not authorized", 1, Trait.STARTED_BY_THE_SUITE,
             (run, bed) -> run.set("MQTT_USERNAME", "nobody-" + DeploymentFiles.randomSecret().substring(0, 6))),
-    ANONYMOUS("MQTT_USERNAME is not set", 2, null,
+    ANONYMOUS("MQTT_USERNAME is not set", 2, Requirement.ANY_BROKER,
             (run, bed) -> run.unset("MQTT_USERNAME").unset("MQTT_PASSWORD")),
-    UNTRUSTED_CA("not trusted", 1, Capability.LOCAL,
+    UNTRUSTED_CA("not trusted", 1, Trait.STARTED_BY_THE_SUITE,
             (run, bed) -> run.set("MQTT_CA_FILE", bed.pki().untrustedCaCertificate().toString())),
-    IP_ADDRESS("IP address", 1, Capability.REFUSES_IP_ADDRESS,
+    IP_ADDRESS("IP address", 1, Refusal.IP_ADDRESS,
             (run, bed) -> run.set("MQTT_HOST", run.broker().ipAddress())),
-    NO_SNI("SNI", 1, Capability.REFUSES_MISSING_SNI,
+    NO_SNI("SNI", 1, Refusal.MISSING_SNI,
             // The JDK sends no SNI for a name without a dot.
             (run, bed) -> run.set("MQTT_HOST", run.broker().nameWithoutSni())),
-    WRONG_SNI("SNI", 1, Capability.REFUSES_WRONG_SNI,
+    WRONG_SNI("SNI", 1, Refusal.WRONG_SNI,
             // Like a CNAME of one's own pointing at the deployment.
             (run, bed) -> run.set("MQTT_HOST", LocalDeployment.OTHER_HOST)),
-    CERTIFICATE_FOR_OTHER_HOST("does not match", 1, Capability.LOCAL,
+    CERTIFICATE_FOR_OTHER_HOST("does not match", 1, Trait.STARTED_BY_THE_SUITE,
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().wrongHostCertificatePort()))),
-    EXPIRED_CERTIFICATE("expired", 1, Capability.LOCAL,
+    EXPIRED_CERTIFICATE("expired", 1, Trait.STARTED_BY_THE_SUITE,
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().expiredCertificatePort()))),
-    OLD_TLS_VERSION("TLS version", 1, Capability.LOCAL,
+    OLD_TLS_VERSION("TLS version", 1, Trait.STARTED_BY_THE_SUITE,
             // A server that offers only TLS 1.1: the client must refuse it, with a clear line.
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().tls11OnlyPort()))),
-    PLAINTEXT_PORT("TLS port", 1, Capability.LOCAL,
+    PLAINTEXT_PORT("TLS port", 1, Trait.STARTED_BY_THE_SUITE,
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().plaintextPort()))),
-    CLOSED_PORT("connection refused", 1, Capability.LOCAL,
+    CLOSED_PORT("connection refused", 1, Trait.STARTED_BY_THE_SUITE,
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(FaultFixtures.closedPort()))),
     /**
      * EMQX, and so Serverless, answers a wrong path with HTTP 404 at once: the example must say so within
      * 3 s of starting to connect (its JVM's start-up aside, which a loaded machine stretches at will).
      */
-    WRONG_WEBSOCKET_PATH(List.of("WebSocket path", "HTTP 404", "/mqtt"), 1, Capability.REFUSES_WRONG_WEBSOCKET_PATH,
+    WRONG_WEBSOCKET_PATH(List.of("WebSocket path", "HTTP 404", "/mqtt"), 1, Refusal.WRONG_WEBSOCKET_PATH,
             Optional.of(Duration.ofSeconds(3)), (run, bed) -> run.set("MQTT_WS_PATH", BrokerProbe.WRONG_WEBSOCKET_PATH)),
     /** Over Serverless' 1024 characters; the line must say what works everywhere (23, the old MQTT 3.x limit). */
-    CLIENT_ID_TOO_LONG(List.of("client id", "MQTT_CLIENT_ID", "23"), 1, Capability.REFUSES_LONG_CLIENT_ID,
+    CLIENT_ID_TOO_LONG(List.of("client id", "MQTT_CLIENT_ID", "23"), 1, Refusal.LONG_CLIENT_ID,
             Optional.empty(), (run, bed) -> run.set("MQTT_CLIENT_ID", "c".repeat(QuotaProbe.LONG_CLIENT_ID)));
 
     /** The promise to users: a wrong setting is reported within 15 seconds. */
@@ -53,15 +54,15 @@ public enum Fault {
 
     private final List<String> phrases;
     private final int exitCode;
-    private final Capability needs;
+    private final Requirement needs;
     private final Optional<Duration> boundFromConnecting;
     private final BiConsumer<ExampleRun, TestBed> injection;
 
-    Fault(String phrase, int exitCode, Capability needs, BiConsumer<ExampleRun, TestBed> injection) {
+    Fault(String phrase, int exitCode, Requirement needs, BiConsumer<ExampleRun, TestBed> injection) {
         this(List.of(phrase), exitCode, needs, Optional.empty(), injection);
     }
 
-    Fault(List<String> phrases, int exitCode, Capability needs, Optional<Duration> boundFromConnecting,
+    Fault(List<String> phrases, int exitCode, Requirement needs, Optional<Duration> boundFromConnecting,
             BiConsumer<ExampleRun, TestBed> injection) {
         this.phrases = phrases;
         this.exitCode = exitCode;
@@ -89,9 +90,9 @@ public enum Fault {
         return exitCode;
     }
 
-    /** What the broker must be able to do for this fault to be injected; empty when anything will do. */
-    public Optional<Capability> needs() {
-        return Optional.ofNullable(needs);
+    /** What the broker must have or refuse for this fault to be injected. */
+    public Requirement needs() {
+        return needs;
     }
 
     /** Whether the fault exists for this kind of example (a WebSocket path only for WebSocket examples). */

@@ -17,8 +17,7 @@ final class FaultCase {
     }
 
     static void check(Example example, Fault fault, Broker broker, TestBed bed, String namePrefix) {
-        fault.needs().ifPresent(capability -> assumeTrue(broker.can(capability),
-                () -> fault + " is not injected: " + broker.lacks(capability)));
+        assumeTrue(fault.needs().isMetBy(broker), () -> fault + " is not injected: " + broker.lacks(fault.needs()));
         ExampleRun run = ExampleRun.of(example, broker, namePrefix + fault.name().toLowerCase(Locale.ROOT) + "-"
                 + example.name().toLowerCase(Locale.ROOT));
         fault.injectInto(run, bed);

@@ -27,13 +27,18 @@ abstract class ForwardingBroker implements Broker {
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return broker.capabilities();
+    public Set<Trait> traits() {
+        return broker.traits();
     }
 
     @Override
-    public String lacks(Capability capability) {
-        return broker.lacks(capability);
+    public boolean refuses(Refusal refusal) {
+        return broker.refuses(refusal);
+    }
+
+    @Override
+    public String lacks(Requirement requirement) {
+        return broker.lacks(requirement);
     }
 
     @Override

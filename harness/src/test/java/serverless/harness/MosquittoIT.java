@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import serverless.harness.Broker.Capability;
+import serverless.harness.Broker.Refusal;
 
 /**
  * {@code -Dbroker=external} against a real self-hosted broker: Mosquitto 2 (Debian's package is 2.0.11), set up as a
@@ -46,7 +46,7 @@ class MosquittoIT {
     Stream<DynamicTest> aTlsOnlyMosquittoPassesWithTheRestSkipped(TestBed bed) throws Exception {
         mosquitto = Mosquitto.start(bed.pki()); // stopped once every case has run
         Broker probed = ProbedBroker.probe(ExternalModeIT.describedByVariables(mosquitto.endpoint(), bed));
-        assertEquals(List.of(Capability.REFUSES_IP_ADDRESS), ExternalModeIT.refusals(probed),
+        assertEquals(List.of(Refusal.IP_ADDRESS), ExternalModeIT.refusals(probed),
                 "Mosquitto accepts a handshake without SNI or with another name, upgrades a WebSocket on a wrong path"
                         + " and has none of Serverless' quotas; its certificate does not name 127.0.0.1");
         return ExternalModeIT.casesAgainst(probed, bed, "mosquitto-", mosquitto.noWebSocket());

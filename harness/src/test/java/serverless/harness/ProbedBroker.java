@@ -1,28 +1,27 @@
 package serverless.harness;
 
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import serverless.harness.BrokerProbe.Finding;
 
 /**
- * A broker together with what {@link BrokerProbe} finds it refuses: its capabilities are its own plus the
- * refusals it really makes, and a test that needs a refusal it does not make is skipped with the finding.
+ * A broker together with what {@link BrokerProbe} finds it refuses: it has the traits of the broker it wraps, and
+ * {@link #refuses} answers with what the probe found, so that a test that needs a refusal the broker does not make is
+ * skipped with the finding.
  *
  * <p>Each group of probes (the handshake and upgrade refusals; the quotas, whose probe waits seconds for a burst)
- * runs when a test first asks about one of its capabilities, once per run, and prints what it found. A run that
+ * runs when a test first asks about one of its refusals, once per run, and prints what it found. A run that
  * never asks, such as the everyday tier's round trips, never pays for it.
  */
 final class ProbedBroker extends ForwardingBroker {
 
-    private final Probes refusals;
+    private final Probes handshakes;
     private final Probes quotas;
 
     private ProbedBroker(Broker broker) {
         super(broker);
-        this.refusals = new Probes(broker, BrokerProbe::refusals);
+        this.handshakes = new Probes(broker, BrokerProbe::refusals);
         this.quotas = new Probes(broker, BrokerProbe::quotas);
     }
 
@@ -32,52 +31,40 @@ final class ProbedBroker extends ForwardingBroker {
     }
 
     @Override
-    public boolean can(Capability capability) {
-        Finding finding = findingOf(capability);
-        return super.capabilities().contains(capability) || finding != null && finding.refused();
+    public boolean refuses(Refusal refusal) {
+        return findingOf(refusal).refused();
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        Set<Capability> all = EnumSet.noneOf(Capability.class);
-        for (Capability capability : Capability.values()) {
-            if (can(capability)) {
-                all.add(capability);
-            }
+    public String lacks(Requirement requirement) {
+        if (requirement instanceof Refusal refusal) {
+            return "the broker in use (" + host() + ") does not refuse " + findingOf(refusal).observed()
+                    + ": not a fault there, so not tested";
         }
-        return Set.copyOf(all);
+        return super.lacks(requirement);
     }
 
-    @Override
-    public String lacks(Capability capability) {
-        Finding finding = findingOf(capability);
-        return finding == null ? super.lacks(capability)
-                : "the broker in use (" + host() + ") does not refuse " + finding.observed()
-                        + ": not a fault there, so not tested";
-    }
-
-    /** What the probe of {@code capability} found, probing now if no test asked before; null if it is not probed. */
-    private Finding findingOf(Capability capability) {
-        Probes probes = switch (capability) {
-            case REFUSES_MISSING_SNI, REFUSES_WRONG_SNI, REFUSES_IP_ADDRESS, REFUSES_WRONG_WEBSOCKET_PATH -> refusals;
-            case REFUSES_PUBLISHES_OVER_RATE, REFUSES_LONG_CLIENT_ID -> quotas;
-            case CONNECTION_LOG, LOCAL -> null;
+    /** What the probe of {@code refusal} found, probing now (with the rest of its group) if no test asked before. */
+    private Finding findingOf(Refusal refusal) {
+        Probes probes = switch (refusal) {
+            case MISSING_SNI, WRONG_SNI, IP_ADDRESS, WRONG_WEBSOCKET_PATH -> handshakes;
+            case PUBLISHES_OVER_RATE, LONG_CLIENT_ID -> quotas;
         };
-        return probes == null ? null : probes.findings().get(capability);
+        return probes.findings().get(refusal);
     }
 
     /** One group of probes, run once on first need; the run's output says what they found. */
     private static final class Probes {
         private final Broker broker;
-        private final Function<Broker, Map<Capability, Finding>> probe;
-        private Map<Capability, Finding> findings;
+        private final Function<Broker, Map<Refusal, Finding>> probe;
+        private Map<Refusal, Finding> findings;
 
-        Probes(Broker broker, Function<Broker, Map<Capability, Finding>> probe) {
+        Probes(Broker broker, Function<Broker, Map<Refusal, Finding>> probe) {
             this.broker = broker;
             this.probe = probe;
         }
 
-        synchronized Map<Capability, Finding> findings() {
+        synchronized Map<Refusal, Finding> findings() {
             if (findings == null) {
                 findings = Collections.unmodifiableMap(probe.apply(broker)); // in the order probed
                 System.out.println("[harness] what " + broker.host() + " refuses, as probed:" + BrokerProbe.describe(findings));

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import serverless.harness.Broker.Capability;
+import serverless.harness.Broker.Refusal;
+import serverless.harness.Broker.Trait;
 import serverless.harness.broker.PublishRecord;
 import serverless.harness.broker.Quota;
 import serverless.harness.broker.QuotaRefusal;
@@ -63,7 +64,7 @@ class QuotaIT {
         RoundTripAssertions.assertCompleteRoundTrip(result, run, broker, MESSAGES);
         assertTrue(result.sinceFirstLine().compareTo(PACED) >= 0, () -> "30 messages at the default pace take at least "
                 + PACED.toMillis() + " ms, this run " + result.sinceFirstLine().toMillis() + " ms: " + result.transcript());
-        if (broker.can(Capability.CONNECTION_LOG)) {
+        if (broker.has(Trait.CONNECTION_LOG)) {
             List<PublishRecord> publishes = broker.publishes().stream()
                     .filter(publish -> publish.clientId().equals(run.clientId())).toList();
             Duration spread = Duration.between(publishes.get(0).time(), publishes.get(publishes.size() - 1).time());
@@ -81,8 +82,8 @@ class QuotaIT {
     @TestFactory
     Stream<DynamicTest> aboveTheRateEachSaysSoInOneLine(TestBed bed) {
         Broker broker = bed.broker();
-        assumeTrue(broker.can(Capability.REFUSES_PUBLISHES_OVER_RATE),
-                () -> "not tested: " + broker.lacks(Capability.REFUSES_PUBLISHES_OVER_RATE));
+        assumeTrue(broker.refuses(Refusal.PUBLISHES_OVER_RATE),
+                () -> "not tested: " + broker.lacks(Refusal.PUBLISHES_OVER_RATE));
         Map<Example, ExampleRun> runs = new EnumMap<>(Example.class);
         Map<Example, RunningProgram> running = new EnumMap<>(Example.class);
         for (Example example : Example.values()) {
@@ -114,7 +115,7 @@ class QuotaIT {
         Duration bound = example.speaksMqtt5() ? TOLD_BOUND : DROPPED_BOUND;
         ErrorLineAssertions.assertEndsInOneErrorLine(result, new ErrorLineAssertions.ExpectedError(1, phrases, bound),
                 broker.password(),
-                () -> assertTrue(!broker.can(Capability.CONNECTION_LOG) || refusalsOf(broker, run).contains(Quota.PUBLISH_RATE),
+                () -> assertTrue(!broker.has(Trait.CONNECTION_LOG) || refusalsOf(broker, run).contains(Quota.PUBLISH_RATE),
                         "the broker refused messages for the publish rate, and nothing else made the example fail"));
     }
 

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import serverless.harness.Broker.Capability;
+import serverless.harness.Broker.Refusal;
 import serverless.harness.BrokerProbe.Finding;
 import serverless.harness.broker.RawMqtt;
 import serverless.harness.broker.RawMqtt.Connack;
@@ -50,10 +50,10 @@ final class QuotaProbe {
     }
 
     /** Probes both quotas; the result has a finding for each. */
-    static Map<Capability, Finding> probe(Broker broker, SSLContext trust) {
-        Map<Capability, Finding> found = new EnumMap<>(Capability.class);
-        found.put(Capability.REFUSES_PUBLISHES_OVER_RATE, publishRate(broker, trust));
-        found.put(Capability.REFUSES_LONG_CLIENT_ID, longClientId(broker, trust));
+    static Map<Refusal, Finding> probe(Broker broker, SSLContext trust) {
+        Map<Refusal, Finding> found = new EnumMap<>(Refusal.class);
+        found.put(Refusal.PUBLISHES_OVER_RATE, publishRate(broker, trust));
+        found.put(Refusal.LONG_CLIENT_ID, longClientId(broker, trust));
         return found;
     }
 

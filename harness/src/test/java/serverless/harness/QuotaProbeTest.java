@@ -32,7 +32,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import serverless.harness.Broker.Capability;
+import serverless.harness.Broker.Refusal;
 import serverless.harness.BrokerProbe.Finding;
 import serverless.harness.broker.TestTls;
 import serverless.harness.pki.TestPki;
@@ -66,12 +66,12 @@ class QuotaProbeTest {
     @Test
     void aBrokerWithServerlessQuotasIsFoundToRefuseBothAtItsAddressUnderItsName() throws Exception {
         try (FakeBroker fake = new FakeBroker(1024, 10)) {
-            Map<Capability, Finding> found = QuotaProbe.probe(brokerAt(HOST, fake.port()), trust);
+            Map<Refusal, Finding> found = QuotaProbe.probe(brokerAt(HOST, fake.port()), trust);
 
             assertEquals(new Finding(true, "QoS 1 messages published faster than 10 a second by one client (10 of a burst"
-                    + " of 30 came back)"), found.get(Capability.REFUSES_PUBLISHES_OVER_RATE));
+                    + " of 30 came back)"), found.get(Refusal.PUBLISHES_OVER_RATE));
             assertEquals(new Finding(true, "a client id of 1100 characters (CONNACK: identifier rejected)"),
-                    found.get(Capability.REFUSES_LONG_CLIENT_ID));
+                    found.get(Refusal.LONG_CLIENT_ID));
             assertEquals(List.of(HOST, HOST), fake.serverNames, "each probe's SNI");
         }
     }
@@ -79,19 +79,19 @@ class QuotaProbeTest {
     @Test
     void aBrokerWithoutThemIsFoundToRefuseNeither() throws Exception {
         try (FakeBroker fake = new FakeBroker(Integer.MAX_VALUE, Integer.MAX_VALUE)) {
-            Map<Capability, Finding> found = QuotaProbe.probe(brokerAt(HOST, fake.port()), trust);
+            Map<Refusal, Finding> found = QuotaProbe.probe(brokerAt(HOST, fake.port()), trust);
 
             assertEquals(new Finding(false, "QoS 1 messages published faster than 10 a second by one client (all 30 of a"
-                    + " burst came back)"), found.get(Capability.REFUSES_PUBLISHES_OVER_RATE));
+                    + " burst came back)"), found.get(Refusal.PUBLISHES_OVER_RATE));
             assertEquals(new Finding(false, "a client id of 1100 characters (the connection was accepted)"),
-                    found.get(Capability.REFUSES_LONG_CLIENT_ID));
+                    found.get(Refusal.LONG_CLIENT_ID));
         }
     }
 
     /** Nothing listens: no refusal is found, and the finding says why. */
     @Test
     void aBrokerThatCannotBeReachedIsFoundToRefuseNothing() {
-        Map<Capability, Finding> found = QuotaProbe.probe(brokerAt(HOST, FaultFixtures.closedPort()), trust);
+        Map<Refusal, Finding> found = QuotaProbe.probe(brokerAt(HOST, FaultFixtures.closedPort()), trust);
 
         assertAll(found.values().stream().map(finding -> () -> {
             assertFalse(finding.refused(), finding.observed());
@@ -103,7 +103,7 @@ class QuotaProbeTest {
     @Test
     void aCertificateForAnotherNameIsNoConnection() throws Exception {
         try (FakeBroker fake = new FakeBroker(1024, 10)) {
-            Map<Capability, Finding> found = QuotaProbe.probe(brokerAt(LocalDeployment.OTHER_HOST, fake.port()), trust);
+            Map<Refusal, Finding> found = QuotaProbe.probe(brokerAt(LocalDeployment.OTHER_HOST, fake.port()), trust);
 
             assertAll(found.values().stream().map(finding -> () -> {
                 assertFalse(finding.refused(), finding.observed());

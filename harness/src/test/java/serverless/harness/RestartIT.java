@@ -106,13 +106,12 @@ class RestartIT {
 
     @TestFactory
     Stream<DynamicTest> everyExampleSurvivesABrokerRestart(TestBed bed) throws Exception {
-        LocalDeployment broker = bed.localDeployment();
+        LocalDeployment deployment = bed.localDeployment();
         Optional<String> noQueuedSession = QueuedSession.unavailableReason();
         QueuedSession queued = noQueuedSession.isEmpty() ? QueuedSession.beforeTheRestart(bed) : null;
         List<Example> restarting = Arrays.stream(Example.values()).filter(example -> example.unavailableReason().isEmpty()).toList();
-        Map<Example, ExampleRun> runs = new LinkedHashMap<>();
-        Map<Example, RunResult> results = interruptInGroups(restarting, AT_ONE_RESTART, broker, runs, "restart-",
-                MESSAGES, BEFORE_RESTART, clientIds -> restart(broker));
+        Runs runs = interruptInGroups(restarting, deployment,
+                new Interruption("restart-", MESSAGES, BEFORE_RESTART, AT_ONE_RESTART, clientIds -> restart(deployment)));
         DynamicTest brokerItself = DynamicTest.dynamicTest("the broker keeps a persistent session and its queued"
                 + " messages", () -> {
                     assumeTrue(noQueuedSession.isEmpty(), noQueuedSession::get);
@@ -120,10 +119,11 @@ class RestartIT {
                 });
         return Stream.concat(Stream.of(brokerItself), Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
             example.unavailableReason().ifPresent(Assumptions::abort);
-            RunResult result = results.get(example);
-            String whatTheBrokerSaw = whatTheBrokerSaw(broker, runs.get(example));
+            ExampleRun run = runs.planned().get(example);
+            RunResult result = runs.results().get(example);
+            String whatTheBrokerSaw = whatTheBrokerSaw(deployment, run);
             try {
-                RoundTripAssertions.assertCompleteRoundTrip(result, runs.get(example), broker, MESSAGES);
+                RoundTripAssertions.assertCompleteRoundTrip(result, run, deployment, MESSAGES);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + whatTheBrokerSaw, e);
             }
@@ -133,7 +133,7 @@ class RestartIT {
                     () -> "the restart must have been noticed and survived: " + result.transcript() + "\n" + whatTheBrokerSaw);
             System.out.printf("[harness] %s: %s after the restart, %s, %d PUBLISHes refused over a quota, in %d ms%n",
                     example, reconnects, result.stdoutLines().stream().filter(line -> line.startsWith("Received")).findFirst()
-                            .orElse(""), quotaRefusalsOf(broker, runs.get(example)), result.duration().toMillis());
+                            .orElse(""), quotaRefusalsOf(deployment, run), result.duration().toMillis());
         })));
     }
 
@@ -148,26 +148,24 @@ class RestartIT {
      */
     @TestFactory
     Stream<DynamicTest> everyExampleGivesUpAReconnectNobodyAnswers(TestBed bed) {
-        LocalDeployment broker = bed.localDeployment();
+        LocalDeployment deployment = bed.localDeployment();
         List<Example> reconnecting = Arrays.stream(Example.values()).filter(example -> example.unavailableReason().isEmpty()
                 && example.transport() == Transport.TLS && !NO_BOUND_ON_A_RECONNECT.containsKey(example)).toList();
-        Map<Example, ExampleRun> runs = new LinkedHashMap<>();
-        Map<Example, RunResult> results = interruptInGroups(reconnecting, AT_ONE_UNANSWERED_RECONNECT, broker, runs,
-                "unanswered-", UNANSWERED_MESSAGES, BEFORE_UNANSWERED,
-                clientIds -> leaveReconnectsUnanswered(broker.broker(), clientIds));
+        Runs runs = interruptInGroups(reconnecting, deployment, new Interruption("unanswered-", UNANSWERED_MESSAGES,
+                BEFORE_UNANSWERED, AT_ONE_UNANSWERED_RECONNECT, clientIds -> leaveReconnectsUnanswered(deployment.broker(), clientIds)));
         return Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
             example.unavailableReason().ifPresent(Assumptions::abort);
             assumeTrue(example.transport() == Transport.TLS, "over WebSocket the unanswered part is the HTTP"
                     + " upgrade, not the CONNECT; Paho's bound on a reconnect is unit-tested (ReconnectingCallbackTest)");
             Optional.ofNullable(NO_BOUND_ON_A_RECONNECT.get(example)).ifPresent(Assumptions::abort);
-            ExampleRun run = runs.get(example);
-            RunResult result = results.get(example);
-            long leftUnanswered = broker.broker().unansweredClientIds().stream().filter(run.clientId()::equals).count();
+            ExampleRun run = runs.planned().get(example);
+            RunResult result = runs.results().get(example);
+            long leftUnanswered = deployment.broker().unansweredClientIds().stream().filter(run.clientId()::equals).count();
             String unanswered = "reconnects left unanswered: " + leftUnanswered + "; PUBLISHes refused over a quota: "
-                    + quotaRefusalsOf(broker, run);
+                    + quotaRefusalsOf(deployment, run);
             assertTrue(leftUnanswered >= 1, () -> "no reconnect of it was left unanswered: " + result.transcript());
             try {
-                RoundTripAssertions.assertCompleteRoundTrip(result, run, broker, UNANSWERED_MESSAGES);
+                RoundTripAssertions.assertCompleteRoundTrip(result, run, deployment, UNANSWERED_MESSAGES);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + unanswered, e);
             }
@@ -179,10 +177,10 @@ class RestartIT {
         }));
     }
 
-    private static void restart(LocalDeployment broker) {
+    private static void restart(LocalDeployment deployment) {
         long restartStart = System.nanoTime();
         Instant restartedFrom = Instant.now();
-        broker.broker().restart();
+        deployment.broker().restart();
         restarts.add(Map.entry(restartedFrom, Instant.now()));
         System.out.printf("[harness] broker restarted in %d ms while each example was held after its first %d"
                 + " messages%n", Duration.ofNanos(System.nanoTime() - restartStart).toMillis(), BEFORE_RESTART);
@@ -206,16 +204,29 @@ class RestartIT {
         }
     }
 
-    /** {@link #interruptDuring} for {@code examples}, {@code perGroup} of them at a time; every run's result. */
-    private static Map<Example, RunResult> interruptInGroups(List<Example> examples, int perGroup,
-            LocalDeployment broker, Map<Example, ExampleRun> runs, String runPrefix, int messages,
-            int beforeHold, Consumer<Set<String>> interruption) {
+    /**
+     * How a test interrupts the examples in the middle of their runs: {@code perGroup} of them at a time, each
+     * {@code messages} long and held after its first {@code beforeHold}; then {@code act} (a restart, ...) is given the
+     * held examples' client ids.
+     */
+    private record Interruption(String runPrefix, int messages, int beforeHold, int perGroup, Consumer<Set<String>> act) {
+    }
+
+    /** The examples' runs as planned, and how each ended. */
+    private record Runs(Map<Example, ExampleRun> planned, Map<Example, RunResult> results) {
+    }
+
+    /** {@link #interruptDuring} for {@code examples}, a group at a time: every run, and how it ended. */
+    private static Runs interruptInGroups(List<Example> examples, LocalDeployment deployment, Interruption interruption) {
+        Map<Example, ExampleRun> planned = new LinkedHashMap<>();
         Map<Example, RunResult> results = new LinkedHashMap<>();
-        for (int from = 0; from < examples.size(); from += perGroup) {
-            List<Example> group = examples.subList(from, Math.min(examples.size(), from + perGroup));
-            results.putAll(interruptDuring(group, broker, runs, runPrefix, messages, beforeHold, interruption));
+        for (int from = 0; from < examples.size(); from += interruption.perGroup()) {
+            List<Example> group = examples.subList(from, Math.min(examples.size(), from + interruption.perGroup()));
+            Runs ran = interruptDuring(group, deployment, interruption);
+            planned.putAll(ran.planned());
+            results.putAll(ran.results());
         }
-        return results;
+        return new Runs(planned, results);
     }
 
     /** How many of this run's PUBLISHes the broker refused over a quota. */
@@ -224,68 +235,76 @@ class RestartIT {
     }
 
     /**
-     * Runs {@code group}, {@code messages} each, until each is held after its first {@code beforeHold}, in the middle
-     * of its run; hands their client ids to {@code interruption} (a restart, ...), and returns how each run ended;
-     * {@code runs} gets each example's run.
+     * Runs {@code group} until each example is held in the middle of its run, hands their client ids to the
+     * interruption, and returns their runs and how each ended.
      */
-    private static Map<Example, RunResult> interruptDuring(List<Example> group, LocalDeployment broker,
-            Map<Example, ExampleRun> runs, String runPrefix, int messages, int beforeHold,
-            Consumer<Set<String>> interruption) {
+    private static Runs interruptDuring(List<Example> group, LocalDeployment deployment, Interruption interruption) {
+        Map<Example, ExampleRun> planned = new LinkedHashMap<>();
         for (Example example : group) {
             // The example's own pace, MQTT_PUBLISH_RATE unset: Serverless' 10 a second, which the broker enforces.
-            runs.put(example, ExampleRun.of(example, broker, runPrefix + example.name().toLowerCase())
-                    .set("MQTT_MESSAGES", String.valueOf(messages)));
+            planned.put(example, ExampleRun.of(example, deployment, interruption.runPrefix() + example.name().toLowerCase())
+                    .set("MQTT_MESSAGES", String.valueOf(interruption.messages())));
         }
-        Set<String> clientIds = group.stream().map(example -> runs.get(example).clientId()).collect(Collectors.toSet());
-        broker.broker().holdPublishes(clientIds, beforeHold, TRICKLE);
+        Set<String> clientIds = planned.values().stream().map(ExampleRun::clientId).collect(Collectors.toSet());
+        deployment.broker().holdPublishes(clientIds, interruption.beforeHold(), TRICKLE);
 
-        Map<Example, RunningProgram> running = new LinkedHashMap<>();
+        Map<Example, RunningProgram> running;
         try {
-            List<Example> started = new ArrayList<>();
-            for (Example example : group) {
-                if (started.size() >= STARTING_AT_ONCE) {
-                    awaitConnected(broker, started.get(started.size() - STARTING_AT_ONCE), runs, running);
-                }
-                running.put(example, runs.get(example).start());
-                started.add(example);
-            }
-            for (Example example : started) {
-                awaitConnected(broker, example, runs, running);
-            }
-            running.forEach((example, process) -> await(example + " publishing until the broker holds it")
-                    .atMost(TO_THE_HOLD).pollInterval(Duration.ofMillis(20))
-                    .failFast(example + " ended before it was held", () -> !process.isAlive())
-                    .until(() -> published(broker, runs.get(example)) > beforeHold));
-            interruption.accept(clientIds);
+            running = startUntilHeld(planned, deployment, interruption.beforeHold());
+            interruption.act().accept(clientIds);
         } catch (RuntimeException e) {
-            broker.broker().restart(); // lets the held messages go, so that the examples already started can end
+            deployment.broker().restart(); // lets the held messages go, so that the examples already started can end
             throw e;
         }
         Map<Example, RunResult> results = new LinkedHashMap<>();
         running.forEach((example, process) -> results.put(example, process.awaitResult()));
-        return results;
+        return new Runs(planned, results);
+    }
+
+    /**
+     * Starts the planned runs {@value #STARTING_AT_ONCE} at a time, each once the one that many places before it has
+     * connected, and waits until the broker holds each after its first {@code beforeHold} PUBLISHes.
+     */
+    private static Map<Example, RunningProgram> startUntilHeld(Map<Example, ExampleRun> planned, Broker broker,
+            int beforeHold) {
+        Map<Example, RunningProgram> running = new LinkedHashMap<>();
+        List<Example> started = new ArrayList<>();
+        for (Map.Entry<Example, ExampleRun> run : planned.entrySet()) {
+            if (started.size() >= STARTING_AT_ONCE) {
+                Example earlier = started.get(started.size() - STARTING_AT_ONCE);
+                awaitConnected(broker, earlier, planned.get(earlier), running.get(earlier));
+            }
+            running.put(run.getKey(), run.getValue().start());
+            started.add(run.getKey());
+        }
+        for (Example example : started) {
+            awaitConnected(broker, example, planned.get(example), running.get(example));
+        }
+        running.forEach((example, process) -> await(example + " publishing until the broker holds it")
+                .atMost(TO_THE_HOLD).pollInterval(Duration.ofMillis(20))
+                .failFast(example + " ended before it was held", () -> !process.isAlive())
+                .until(() -> published(broker, planned.get(example)) > beforeHold));
+        return running;
     }
 
     /**
      * For a failure's message: when the broker restarted, this run's connections, and the handshakes the fronts
      * refused from the first restart on (they carry no client id: every client's are listed).
      */
-    private static String whatTheBrokerSaw(LocalDeployment broker, ExampleRun run) {
+    private static String whatTheBrokerSaw(LocalDeployment deployment, ExampleRun run) {
         Instant firstRestart = restarts.isEmpty() ? Instant.MIN : restarts.get(0).getKey();
         return "the broker restarted " + restarts.stream().map(r -> r.getKey() + " to " + r.getValue()).toList()
-                + "\nits connections: " + broker.connections().stream().filter(c -> c.clientId().equals(run.clientId()))
+                + "\nits connections: " + deployment.connections().stream().filter(c -> c.clientId().equals(run.clientId()))
                         .map(c -> c.time() + (c.accepted() ? " accepted" : " refused " + c.reasonCode())).toList()
-                + "\nits PUBLISHes refused over a quota: " + quotaRefusalsOf(broker, run)
-                + "\nhandshakes refused by the fronts since the first restart: " + broker.broker().refusedHandshakes().stream()
+                + "\nits PUBLISHes refused over a quota: " + quotaRefusalsOf(deployment, run)
+                + "\nhandshakes refused by the fronts since the first restart: " + deployment.broker().refusedHandshakes().stream()
                         .filter(r -> r.time().isAfter(firstRestart)).map(r -> r.time() + " " + r.reason()).toList();
     }
 
-    private static void awaitConnected(Broker broker, Example example, Map<Example, ExampleRun> runs,
-            Map<Example, RunningProgram> running) {
-        RunningProgram process = running.get(example);
+    private static void awaitConnected(Broker broker, Example example, ExampleRun run, RunningProgram process) {
         await(example + " connected").atMost(TO_THE_HOLD).pollInterval(Duration.ofMillis(20))
                 .failFast(example + " ended before it was held", () -> !process.isAlive())
-                .until(() -> connected(broker, runs.get(example)));
+                .until(() -> connected(broker, run));
     }
 
     private static boolean connected(Broker broker, ExampleRun run) {

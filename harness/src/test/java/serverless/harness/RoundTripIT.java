@@ -46,7 +46,7 @@ class RoundTripIT {
                 + result.transcript());
         assertEquals(List.of(), RoundTripAssertions.reconnectLines(result), "nothing dropped the connection");
 
-        if (broker.can(Broker.Capability.CONNECTION_LOG)) {
+        if (broker.has(Broker.Trait.CONNECTION_LOG)) {
             await("the broker's record of this run").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 // TLS 1.3 where both sides offer it, as Serverless and the JDK do (TLS 1.2: TlsVersionIT).
                 assertTrue(broker.connections().stream().anyMatch(connection ->

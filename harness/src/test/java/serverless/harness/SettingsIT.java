@@ -100,7 +100,7 @@ class SettingsIT {
         }
 
         @Override
-        public Set<Capability> capabilities() {
+        public Set<Trait> traits() {
             return Set.of();
         }
     };

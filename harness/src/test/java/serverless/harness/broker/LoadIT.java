@@ -49,7 +49,7 @@ class LoadIT {
 
     @Test
     void hundredConcurrentTlsClientsExchangeMessages(Broker broker) throws Exception {
-        assumeTrue(broker.can(Broker.Capability.LOCAL), "the load case runs against a local broker, never a user's deployment");
+        assumeTrue(broker.has(Broker.Trait.STARTED_BY_THE_SUITE), "the load case runs against a local broker, never a user's deployment");
         SSLSocketFactory sockets = TestTls.trusting(broker.caFile().orElseThrow()).getSocketFactory();
         List<MqttAsyncClient> clients = new ArrayList<>();
         ConcurrentLinkedQueue<Long> connectNanos = new ConcurrentLinkedQueue<>();
