@@ -33,6 +33,18 @@ public sealed interface Program permits JavaProgram, ScriptProgram {
         return unavailableReason().map(reason -> module() + " cannot run here: " + reason);
     }
 
+    /** A module's own unit tests, as a user runs them ({@code command}), and the process that runs them here. */
+    record UnitTests(String command, ProcessBuilder process) {
+    }
+
+    /**
+     * The module's own unit tests for the harness to run ({@code ModuleUnitTestsIT}), or empty where the build runs
+     * them itself (Maven, for a Java module).
+     */
+    default Optional<UnitTests> unitTests() {
+        return Optional.empty();
+    }
+
     /** The repository's root, where the module folders are: {@code -Dexamples.root}, else the harness's parent. */
     static Path repositoryRoot() {
         return Path.of(System.getProperty("examples.root", ".."));

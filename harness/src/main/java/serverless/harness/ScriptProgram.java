@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ public record ScriptProgram(String module, Runtime runtime, String script) imple
         }
     }
 
-    private static final long INSTALL_BOUND_SECONDS = 300;
+    private static final Duration INSTALL_BOUND = Duration.ofSeconds(300);
     /** One installation per module and test run, shared by every run of its programs. */
     private static final Map<String, Optional<String>> INSTALLATIONS = new ConcurrentHashMap<>();
     /** The name resolvers that stand in for {@code -Djdk.net.hosts.file} (test support, not part of the examples). */
@@ -90,21 +91,19 @@ public record ScriptProgram(String module, Runtime runtime, String script) imple
         return Program.withOnly(variables, new ProcessBuilder(command));
     }
 
-    /** How a user runs the module's own unit tests, after installing as {@link #userCommand()} does. */
-    public String unitTestCommand() {
-        return runtime == Runtime.NODE ? "cd " + module + " && npm test" : "cd " + module + " && .venv/bin/python -m unittest";
-    }
-
     /**
-     * A process that runs the module's own unit tests with the dependencies installed for it ({@code npm test} in
-     * the installed copy, {@code python -m unittest} in the module folder with the installed venv), in an
+     * The module's own unit tests, as a user runs them after installing as {@link #userCommand()} does ({@code npm test}
+     * in the installed copy, {@code python -m unittest} in the module folder with the installed venv), in an
      * environment without the caller's {@code MQTT_*} or runtime options. They need no broker.
      */
-    public ProcessBuilder unitTestProcessBuilder() {
+    @Override
+    public Optional<UnitTests> unitTests() {
+        String command = runtime == Runtime.NODE ? "cd " + module + " && npm test" : "cd " + module + " && .venv/bin/python -m unittest";
         ProcessBuilder builder = runtime == Runtime.NODE
                 ? new ProcessBuilder("npm", "test", "--silent").directory(folder().resolve("target/app").toFile())
                 : new ProcessBuilder(venvPython().toString(), "-m", "unittest").directory(folder().toFile());
-        return Program.withOnly(Map.of("PYTHONDONTWRITEBYTECODE", "1"), builder); // no __pycache__ in the module folder
+        // No __pycache__ in the module folder.
+        return Optional.of(new UnitTests(command, Program.withOnly(Map.of("PYTHONDONTWRITEBYTECODE", "1"), builder)));
     }
 
     private Optional<String> install() {
@@ -195,28 +194,8 @@ public record ScriptProgram(String module, Runtime runtime, String script) imple
         }
     }
 
-    /** Runs an installation step; empty when it succeeded, else the reason with the tail of its output. */
     private static Optional<String> run(Path directory, List<String> command, String step) throws IOException {
-        Path log = Files.createTempFile("install-", ".log");
-        try {
-            Process process = new ProcessBuilder(new ArrayList<>(command)).directory(directory.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (!process.waitFor(INSTALL_BOUND_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return Optional.of(step + " in " + directory + " did not finish within " + INSTALL_BOUND_SECONDS + " s");
-            }
-            if (process.exitValue() != 0) {
-                String output = Files.readString(log, StandardCharsets.UTF_8).strip();
-                String tail = output.length() > 400 ? "..." + output.substring(output.length() - 400) : output;
-                return Optional.of(step + " in " + directory + " failed (exit " + process.exitValue() + "): " + tail);
-            }
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted during " + step);
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        return Installation.run(directory, command, step, INSTALL_BOUND);
     }
 
     private Path venvPython() {

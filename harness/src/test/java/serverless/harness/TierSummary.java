@@ -27,7 +27,7 @@ public final class TierSummary implements TestExecutionListener {
             new Proof("examples did their round trip as their READMEs type them", RoundTripIT.class, "roundTrip"),
             new Proof("the doctor's healthy run", DoctorIT.class, "healthyBrokerPassesEveryStep"),
             new Proof("the browser page's round trip", BrowserIT.class, "roundTrip"),
-            new Proof("the Node.js and Python unit tests", ScriptUnitTestsIT.class, "unitTestsPass"));
+            new Proof("the Node.js and Python unit tests", ModuleUnitTestsIT.class, "unitTestsPass"));
 
     private record Proof(String what, Class<?> testClass, String method) {
     }
