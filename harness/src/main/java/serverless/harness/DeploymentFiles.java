@@ -57,7 +57,7 @@ public final class DeploymentFiles implements AutoCloseable {
         return pki;
     }
 
-    /** Resolves {@link #host()} (and {@link LocalDeployment#OTHER_HOST}) to 127.0.0.1. */
+    /** Resolves {@link #host()} (and {@link HostsFile#OTHER_HOST}) to 127.0.0.1. */
     public Path hostsFile() {
         return hostsFile;
     }

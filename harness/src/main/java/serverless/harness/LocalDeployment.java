@@ -26,8 +26,6 @@ public final class LocalDeployment implements Broker, AutoCloseable {
 
     /** The deployment's name. Dotted: the JDK sends SNI only for such names, as to a real deployment's. */
     public static final String HOST = "deployment.emqxsl.test";
-    /** Another name for the same address: a CNAME-like alias, which the certificate and the SNI check reject. */
-    public static final String OTHER_HOST = "other.emqxsl.test";
 
     private final DeploymentFiles files;
     private final boolean ownsFiles;

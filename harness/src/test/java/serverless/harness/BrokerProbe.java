@@ -52,7 +52,7 @@ final class BrokerProbe {
         found.put(Refusal.MISSING_SNI, handshake(context, address, broker.tlsPort(), Optional.empty(), null,
                 "a TLS handshake without SNI"));
         found.put(Refusal.WRONG_SNI, handshake(context, address, broker.tlsPort(),
-                Optional.of(LocalDeployment.OTHER_HOST), null, "a TLS handshake with SNI " + LocalDeployment.OTHER_HOST));
+                Optional.of(HostsFile.OTHER_HOST), null, "a TLS handshake with SNI " + HostsFile.OTHER_HOST));
         found.put(Refusal.IP_ADDRESS, handshake(context, address, broker.tlsPort(), Optional.empty(), address,
                 "a TLS connection to " + address + ", checked against the certificate"));
         found.put(Refusal.WRONG_WEBSOCKET_PATH, webSocketPath(context, broker));

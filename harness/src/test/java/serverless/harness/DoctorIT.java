@@ -62,7 +62,7 @@ class DoctorIT {
         NO_SNI(Refusal.MISSING_SNI, Fault.NO_SNI::injectInto,
                 "PASS PASS FAIL SKIP SKIP SKIP", "tls", "refused SNI"),
         WRONG_SNI(Refusal.WRONG_SNI, Fault.WRONG_SNI::injectInto,
-                "PASS PASS FAIL SKIP SKIP SKIP", "tls", "with SNI " + LocalDeployment.OTHER_HOST, "refused SNI"),
+                "PASS PASS FAIL SKIP SKIP SKIP", "tls", "with SNI " + HostsFile.OTHER_HOST, "refused SNI"),
         WRONG_PASSWORD(Trait.STARTED_BY_THE_SUITE, Fault.WRONG_PASSWORD::injectInto,
                 "PASS PASS PASS PASS FAIL SKIP", "mqtt", "CONNACK 0x86 bad user name or password"),
         UNKNOWN_USER(Trait.STARTED_BY_THE_SUITE, Fault.UNKNOWN_USER::injectInto,

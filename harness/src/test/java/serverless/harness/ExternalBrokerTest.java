@@ -44,7 +44,7 @@ class ExternalBrokerTest {
         assertEquals("127.0.0.1", broker.ipAddress()); // test-hosts, in this JVM
         String hosts = Files.readString(broker.hostsFile().orElseThrow());
         assertTrue(hosts.contains("127.0.0.1 " + LocalDeployment.HOST + "\n"), hosts);
-        assertTrue(hosts.contains("127.0.0.1 " + LocalDeployment.OTHER_HOST + "\n"), hosts);
+        assertTrue(hosts.contains("127.0.0.1 " + HostsFile.OTHER_HOST + "\n"), hosts);
         assertTrue(hosts.contains("127.0.0.1 " + broker.nameWithoutSni() + "\n"), hosts);
         assertFalse(broker.nameWithoutSni().contains("."), "the JDK sends no SNI only for a name without a dot");
     }

@@ -27,7 +27,7 @@ public enum Fault {
             (run, bed) -> run.set("MQTT_HOST", run.broker().nameWithoutSni())),
     WRONG_SNI("SNI", 1, Refusal.WRONG_SNI,
             // Like a CNAME of one's own pointing at the deployment.
-            (run, bed) -> run.set("MQTT_HOST", LocalDeployment.OTHER_HOST)),
+            (run, bed) -> run.set("MQTT_HOST", HostsFile.OTHER_HOST)),
     CERTIFICATE_FOR_OTHER_HOST("does not match", 1, Trait.STARTED_BY_THE_SUITE,
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(bed.faults().wrongHostCertificatePort()))),
     EXPIRED_CERTIFICATE("expired", 1, Trait.STARTED_BY_THE_SUITE,

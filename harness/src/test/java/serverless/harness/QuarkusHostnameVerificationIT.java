@@ -18,7 +18,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * configuration without the line behaves (an environment variable Quarkus maps onto it; the same jar), and
  * once as shipped.
  *
- * <p>The server is the local broker itself, reached as {@link LocalDeployment#OTHER_HOST} on its listener without the
+ * <p>The server is the local broker itself, reached as {@link HostsFile#OTHER_HOST} on its listener without the
  * SNI front, so that a certificate accepted shows as what it is, a complete round trip with a server that is
  * not the host the client asked for. ({@link FaultIT} runs the wrong-host certificate fixture as shipped.)
  */
@@ -54,7 +54,7 @@ class QuarkusHostnameVerificationIT {
     private static ExampleRun runAgainstACertificateForAnotherHost(TestBed bed, String name) {
         LocalDeployment broker = bed.localDeployment();
         return ExampleRun.of(Example.QUARKUS, broker, name)
-                .set("MQTT_HOST", LocalDeployment.OTHER_HOST) // resolves to this machine; the certificate names another host
+                .set("MQTT_HOST", HostsFile.OTHER_HOST) // resolves to this machine; the certificate names another host
                 .set("MQTT_PORT", String.valueOf(broker.directEndpoint().tlsPort()));
     }
 }

@@ -103,11 +103,11 @@ class QuotaProbeTest {
     @Test
     void aCertificateForAnotherNameIsNoConnection() throws Exception {
         try (FakeBroker fake = new FakeBroker(1024, 10)) {
-            Map<Refusal, Finding> found = QuotaProbe.probe(brokerAt(LocalDeployment.OTHER_HOST, fake.port()), trust);
+            Map<Refusal, Finding> found = QuotaProbe.probe(brokerAt(HostsFile.OTHER_HOST, fake.port()), trust);
 
             assertAll(found.values().stream().map(finding -> () -> {
                 assertFalse(finding.refused(), finding.observed());
-                assertTrue(finding.observed().contains("No subject alternative DNS name matching " + LocalDeployment.OTHER_HOST),
+                assertTrue(finding.observed().contains("No subject alternative DNS name matching " + HostsFile.OTHER_HOST),
                         finding.observed());
             }));
             assertEquals(List.of(), fake.connects, "no CONNECT may have been sent");

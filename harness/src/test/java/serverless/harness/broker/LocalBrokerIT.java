@@ -34,7 +34,7 @@ import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import serverless.harness.LocalDeployment;
+import serverless.harness.HostsFile;
 import serverless.harness.CompleteTier;
 import serverless.harness.TestBed;
 import serverless.harness.TestBedExtension;
@@ -53,7 +53,7 @@ import serverless.harness.broker.HandshakeRefusal.Reason;
 @Timeout(20)
 class LocalBrokerIT {
 
-    private static final String OTHER_HOST = LocalDeployment.OTHER_HOST;
+    private static final String OTHER_HOST = HostsFile.OTHER_HOST;
 
     private LocalBrokerFixture local;
     private LocalBroker broker;
