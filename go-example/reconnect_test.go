@@ -6,6 +6,7 @@ package main
 import (
 	"bytes"
 	"crypto/tls"
+	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -17,9 +18,11 @@ import (
 )
 
 // forgetfulBroker echoes every QoS 1 message to a subscriber on the same connection, and closes the first
-// connection right after echoing message dropAfter. It keeps no session: every CONNACK says so.
+// connection right after echoing message dropAfter. It keeps no session: every CONNACK says so. Connection
+// number silent (if not 0) gets no answer at all, as a deployment that is restarting may leave a CONNECT.
 type forgetfulBroker struct {
 	dropAfter int
+	silent    int
 
 	mu          sync.Mutex
 	connections int
@@ -31,6 +34,10 @@ func (b *forgetfulBroker) serve(conn net.Conn) {
 	b.connections++
 	connection := b.connections
 	b.mu.Unlock()
+	if connection == b.silent {
+		io.Copy(io.Discard, conn) // reads the CONNECT, answers nothing, until the client gives up
+		return
+	}
 	subscribed := map[string]bool{}
 	var published int
 	var nextID uint16
@@ -108,5 +115,38 @@ func TestARoundTripSurvivesADropAndALostSession(t *testing.T) {
 	defer broker.mu.Unlock()
 	if len(broker.subscribes) != 2 || broker.subscribes[1] != 2 {
 		t.Errorf("SUBSCRIBEs on connections %v, want [1 2]: the example must subscribe again", broker.subscribes)
+	}
+}
+
+func TestAReconnectNobodyAnswersIsGivenUpAfter10sAndTriedAgain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the 10 s bound on a connect")
+	}
+	t.Parallel()
+	ca := newTestCA(t)
+	now := time.Now()
+	serverTLS := &tls.Config{Certificates: []tls.Certificate{ca.serverCertificate(t, "localhost", now.Add(-time.Hour), now.Add(time.Hour))}}
+	broker := &forgetfulBroker{dropAfter: 2, silent: 2}
+	port := serve(t, tlsThen(serverTLS, broker.serve))
+	settings := Settings{Host: "localhost", Port: port, Username: "demo", Password: "secret", CAFile: "test CA",
+		RootCAs: ca.pool, Topic: "serverless-examples/go-test", ClientID: "go-test", Messages: 4, PublishRate: 20}
+
+	var out bytes.Buffer
+	start := time.Now()
+	if err := run(settings, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	// The drop, 1 s, the unanswered attempt's 10 s, 2 s of back-off, and the third connection.
+	if elapsed := time.Since(start); elapsed < 13*time.Second || elapsed > 19*time.Second {
+		t.Errorf("took %v", elapsed)
+	}
+	if !strings.Contains(out.String(), "Reconnected (session present: false)\n") ||
+		!strings.Contains(out.String(), "Received 4/4 messages") {
+		t.Errorf("printed:\n%s", out.String())
+	}
+	broker.mu.Lock()
+	defer broker.mu.Unlock()
+	if broker.connections != 3 {
+		t.Errorf("%d connections, want 3: the first, the unanswered one, the one that worked", broker.connections)
 	}
 }
