@@ -19,7 +19,8 @@ public enum Example {
     QUARKUS(new JavaProgram("quarkus-example", "serverless.examples.quarkus.QuarkusExample", JavaProgram.Launch.EXECUTABLE_JAR),
             "Quarkus Messaging (Vert.x MQTT), MQTT 3.1.1", Transport.TLS),
     NODE(new ScriptProgram("node-example", ScriptProgram.Runtime.NODE, "example.js"), "MQTT.js (Node.js), MQTT 3.1.1", Transport.TLS),
-    PYTHON(new ScriptProgram("python-example", ScriptProgram.Runtime.PYTHON, "example.py"), "Paho Python, MQTT 3.1.1", Transport.TLS);
+    PYTHON(new ScriptProgram("python-example", ScriptProgram.Runtime.PYTHON, "example.py"), "Paho Python, MQTT 3.1.1", Transport.TLS),
+    GO(new GoProgram("go-example", "go-example"), "paho.mqtt.golang, MQTT 3.1.1", Transport.TLS);
 
     private final Program program;
     private final String stack;

@@ -6,10 +6,11 @@ import java.util.Optional;
 
 /**
  * A program from one of the repository's modules, run as a user runs it: a Java example's packaged jar
- * ({@link JavaProgram}), or a script with its interpreter ({@link ScriptProgram}: Node.js, Python). The
+ * ({@link JavaProgram}), a script with its interpreter ({@link ScriptProgram}: Node.js, Python), or a Go module's
+ * binary ({@link GoProgram}). The
  * harness sees only this: a process started with the {@code MQTT_*} variables of a run.
  */
-public sealed interface Program permits JavaProgram, ScriptProgram {
+public sealed interface Program permits JavaProgram, ScriptProgram, GoProgram {
 
     /** The module folder, e.g. {@code paho-example}. */
     String module();
@@ -72,5 +73,7 @@ public sealed interface Program permits JavaProgram, ScriptProgram {
     /** Variables that add options or trusted certificates to a runtime behind the program's back. */
     java.util.Set<String> INHERITED_BUT_IGNORED = java.util.Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS",
             "NODE_OPTIONS", "NODE_EXTRA_CA_CERTS", "NODE_TLS_REJECT_UNAUTHORIZED", "SSL_CERT_FILE", "SSL_CERT_DIR",
-            "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "REQUESTS_CA_BUNDLE");
+            "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "REQUESTS_CA_BUNDLE",
+            // Go's runtime settings, and the proxy paho.mqtt.golang would send ssl:// connections through.
+            "GODEBUG", "all_proxy", "ALL_PROXY");
 }

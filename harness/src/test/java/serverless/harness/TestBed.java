@@ -59,7 +59,7 @@ public final class TestBed implements AutoCloseable {
 
     /**
      * Sets the run up: while the files are made and the broker starts, the Node.js and Python examples' dependencies
-     * install; in the complete tier the Java programs' class-data archives are made; the bed is ready once all of it
+     * install and the Go example builds; in the complete tier the Java programs' class-data archives are made; the bed is ready once all of it
      * is, so that no test's time bound includes an installation or shares the machine with the training runs
      * (measured: with those, the browser and the first runs of four suites all at once, a Vert.x example's first
      * connect timed out).
@@ -68,7 +68,7 @@ public final class TestBed implements AutoCloseable {
         long started = System.nanoTime();
         BrokerChoice choice = BrokerChoice.fromSystemProperty().resolved();
         try {
-            List<CompletableFuture<Void>> installations = installScriptDependencies();
+            List<CompletableFuture<Void>> installations = prepareProgramsThatAreNotJars();
             TestBed bed = withFiles(DeploymentFiles.create(LocalDeployment.HOST), choice);
             System.out.println("[harness] broker: " + bed.broker.description()); // probed when a test first asks
             if (Tier.completeTierRuns()) {
@@ -95,13 +95,16 @@ public final class TestBed implements AutoCloseable {
         }
     }
 
-    /** Installs the script examples' dependencies from their lock files, in the background; each says how it went. */
-    private static List<CompletableFuture<Void>> installScriptDependencies() {
+    /**
+     * Makes every program that is not a jar ready to run, in the background: a script's dependencies installed from its
+     * lock file, a Go binary built. Each says how it went.
+     */
+    private static List<CompletableFuture<Void>> prepareProgramsThatAreNotJars() {
         return Arrays.stream(Example.values())
                 .filter(example -> !(example.program() instanceof JavaProgram))
                 .map(example -> CompletableFuture.runAsync(() -> example.unavailableReason().ifPresentOrElse(
                         reason -> System.out.println("[harness] " + reason + "; its cases are skipped"),
-                        () -> System.out.println("[harness] " + example.program().module() + ": dependencies installed"))))
+                        () -> System.out.println("[harness] " + example.program().module() + ": ready (dependencies installed, or binary built)"))))
                 .toList();
     }
 

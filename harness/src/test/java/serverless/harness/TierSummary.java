@@ -16,7 +16,7 @@ import org.junit.platform.launcher.TestPlan;
 
 /**
  * The last lines of the integration tests: which tier ran, what it proved of the examples (their round trips, the
- * doctor's healthy run, the browser page, the Node.js and Python unit tests), how many tests passed, were skipped and
+ * doctor's healthy run, the browser page, the Node.js, Python and Go unit tests), how many tests passed, were skipped and
  * failed, and the one flag for the complete tier. Registered for the JUnit platform in
  * {@code META-INF/services}; silent outside a tiered run (the unit tests, an IDE).
  */
@@ -27,7 +27,7 @@ public final class TierSummary implements TestExecutionListener {
             new Proof("examples did their round trip as their READMEs type them", RoundTripIT.class, "roundTrip"),
             new Proof("the doctor's healthy run", DoctorIT.class, "healthyBrokerPassesEveryStep"),
             new Proof("the browser page's round trip", BrowserIT.class, "roundTrip"),
-            new Proof("the Node.js and Python unit tests", ModuleUnitTestsIT.class, "unitTestsPass"));
+            new Proof("the Node.js, Python and Go unit tests", ModuleUnitTestsIT.class, "unitTestsPass"));
 
     private record Proof(String what, Class<?> testClass, String method) {
     }
