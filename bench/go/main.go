@@ -458,9 +458,7 @@ func (b *bench) latency(messages int) ([]int64, error) {
 	start := nanos()
 	for i := 0; i < messages; i++ {
 		due := start + int64(i)*interval
-		if wait := due - nanos(); wait > 0 {
-			time.Sleep(time.Duration(wait))
-		}
+		sleepUntil(due)
 		if err := w.awaitRoom(); err != nil {
 			return nil, err
 		}
