@@ -18,8 +18,9 @@ import serverless.harness.LocalDeployment;
 
 /**
  * The benchmark: {@code java -jar bench/target/bench.jar}. Starts the local Serverless-like broker (or takes the
- * deployment from MQTT_* variables), measures every stack over every transport it has, each in a JVM of its own,
- * in rounds whose order rotates, and writes the table, CSV, JSON and chart. See README.md for the settings.
+ * deployment from MQTT_* variables), measures every stack over every transport it has, each in a process of its
+ * own (a JVM, or the Node.js, Python or Go program), in rounds whose order rotates, and writes the table, CSV, JSON
+ * and chart. See README.md for the settings.
  */
 public final class Bench {
 
@@ -55,7 +56,8 @@ public final class Bench {
     static Results run(BenchSettings settings, PrintStream out) throws Exception {
         LocalDeployment.quietLogging(); // before the broker logs anything (in the smoke test, this is the first call)
         Files.createDirectories(settings.outputDir());
-        // Where the harness finds the Node.js and Python scripts (bench/node, bench/python): this checkout.
+        // Where the harness finds the Node.js, Python and Go stacks (bench/node, bench/python, bench/go): this
+        // checkout.
         if (System.getProperty("examples.root") == null) {
             System.setProperty("examples.root", defaultOutputDir().getParent().toAbsolutePath().getParent().toString());
         }
@@ -98,7 +100,7 @@ public final class Bench {
             List<StackFigures> order = new ArrayList<>(all);
             Collections.rotate(order, -(round - 1));
             if (settings.sharedJvm()) {
-                List<StackFigures> javaStacks = order.stream().filter(figures -> figures.stack.script().isEmpty()).toList();
+                List<StackFigures> javaStacks = order.stream().filter(figures -> figures.stack.program().isEmpty()).toList();
                 measureShared(javaStacks, round, settings, target, hostsFile, clientIds, out);
                 order.removeAll(javaStacks);
             }
@@ -106,7 +108,9 @@ public final class Bench {
                 if (figures.notRunReason() != null) {
                     continue;
                 }
-                Optional<String> unavailable = figures.stack.script().flatMap(script -> script.unavailableReason());
+                // A runtime that is missing (Node.js, Python, Go), or an install or a build that failed: not run, with
+                // the reason (the harness skips its examples the same way).
+                Optional<String> unavailable = figures.stack.program().flatMap(program -> program.unavailableReason());
                 if (unavailable.isPresent()) {
                     figures.notRun(unavailable.get());
                     out.printf("round %d/%d  %-22s not run: %s%n", round, settings.rounds(), figures.name(),

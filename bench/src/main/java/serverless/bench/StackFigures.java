@@ -29,7 +29,7 @@ final class StackFigures {
         return stack.id() + " " + transport;
     }
 
-    /** One round's figures. The Java stacks send histograms; the scripts send every sample, in microseconds. */
+    /** One round's figures. The Java stacks send histograms; the others every sample, in microseconds. */
     void add(JsonNode round) {
         rounds.add(round);
         add(connectMicros, round, "connectMicros");
@@ -51,7 +51,7 @@ final class StackFigures {
         }
     }
 
-    /** A stack that could not run here at all (no Node.js, say): reported, not failed. */
+    /** A stack that could not run here at all (no Node.js or Go, say): reported, not failed. */
     void notRun(String reason) {
         notRunReason = reason;
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@link StackRun} in a JVM of its own (this jar's class path, the same java), or a Node.js or Python stack's
- * script, and reads back its figures.
+ * script, or the Go stack's binary, and reads back its figures.
  * Its output goes to {@code <output>/logs/<name>.out} and {@code .err}, which a failure points to.
  */
 final class StackProcess {
@@ -55,15 +55,7 @@ final class StackProcess {
         Path logs = Files.createDirectories(settings.outputDir().resolve("logs"));
         Path out = logs.resolve(name + ".out");
         Path err = logs.resolve(name + ".err");
-        Map<String, String> variables = new java.util.LinkedHashMap<>(settings.asEnvironment(target));
-        variables.put("BENCH_STACK", stack.id());
-        variables.put("BENCH_TRANSPORT", transport.name());
-        variables.put("BENCH_CLIENT_ID", clientId);
-        variables.putAll(extra);
-        ProcessBuilder builder = stack.script().isPresent()
-                // The harness' way to run a script: the interpreter, and a resolver that reads the same hosts file.
-                ? stack.script().get().processBuilder(variables, hostsFile)
-                : javaProcess(settings, hostsFile, variables);
+        ProcessBuilder builder = processBuilder(stack, transport, clientId, extra, settings, target, hostsFile);
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
         if (stopping) {
             throw new IOException("interrupted");
@@ -90,6 +82,24 @@ final class StackProcess {
                 .map(line -> line.substring("ERROR: ".length()))
                 .orElse("exit code " + process.exitValue() + " and no result");
         throw new IOException(error + " (see " + err + ")");
+    }
+
+    /**
+     * The process of one stack over one transport: the settings, the stack, transport and client id as environment
+     * variables, for a Java stack {@link StackRun} in a JVM of its own, for the others their program as the harness
+     * runs it (a script by its interpreter, the Go stack as its binary), with a resolver that reads the same hosts
+     * file.
+     */
+    static ProcessBuilder processBuilder(Stack stack, Transport transport, String clientId, Map<String, String> extra,
+            BenchSettings settings, Target target, Optional<Path> hostsFile) {
+        Map<String, String> variables = new java.util.LinkedHashMap<>(settings.asEnvironment(target));
+        variables.put("BENCH_STACK", stack.id());
+        variables.put("BENCH_TRANSPORT", transport.name());
+        variables.put("BENCH_CLIENT_ID", clientId);
+        variables.putAll(extra);
+        return stack.program().isPresent()
+                ? stack.program().get().processBuilder(variables, hostsFile)
+                : javaProcess(settings, hostsFile, variables);
     }
 
     /** A Java stack: {@link StackRun} in a JVM of its own, on this JVM's class path. */

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The benchmark works, at a size that costs the build little: every stack over every transport it has (Node.js and
- * Python where they are installed, as in the harness), against
+ * The benchmark works, at a size that costs the build little: every stack over every transport it has (Node.js,
+ * Python and Go where they are installed, as in the harness), against
  * the local broker, a few hundred messages, one round, no warm-up. The Java stacks share one JVM (BENCH_SHARED_JVM),
  * with the C1 compiler only and the serial collector, as the harness runs its short-lived JVMs; the full run gives
  * each its own. Fails if any stack fails, a figure or ratio is missing, or a file is not written.
@@ -48,11 +48,11 @@ class BenchSmokeTest {
 
         String printed = console.toString(StandardCharsets.UTF_8);
         System.out.println(printed);
-        assertEquals(12, results.stacks().size(),
-                "every stack and transport: 5 Java stacks, 4 of them over WSS too, Node.js, Python, and the floor");
-        // Node.js or Python may be missing on a machine (the harness skips their examples there too); the Java
+        assertEquals(13, results.stacks().size(),
+                "every stack and transport: 5 Java stacks, 4 of them over WSS too, Node.js, Python, Go, and the floor");
+        // Node.js, Python or Go may be missing on a machine (the harness skips their examples there too); the Java
         // stacks never are.
-        assertAll(results.stacks().stream().filter(figures -> figures.stack.script().isEmpty()
+        assertAll(results.stacks().stream().filter(figures -> figures.stack.program().isEmpty()
                 || figures.notRunReason() == null).map(figures -> () -> {
             assertTrue(figures.failures().isEmpty(), figures.name() + " failed: " + figures.failures());
             assertTrue(results.value(figures, Figure.QOS1) > 0, figures.name() + " QoS 1 throughput");
@@ -61,7 +61,7 @@ class BenchSmokeTest {
             assertTrue(results.toFloor(figures, Figure.QOS1).isPresent(), figures.name() + " ratio to the floor");
         }));
         List<String> csv = Files.readAllLines(output.resolve("bench-results.csv"));
-        assertEquals(13, csv.size(), "a header and one row per stack and transport");
+        assertEquals(14, csv.size(), "a header and one row per stack and transport");
         assertTrue(Files.readString(output.resolve("bench-results.json")).contains("\"vs_floor\""));
         byte[] png = Files.readAllBytes(output.resolve("bench-chart.png"));
         assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG chart");
