@@ -84,10 +84,6 @@ public record GoProgram(String module, String binary) implements Program {
         return folder().resolve("target").resolve(binary + "-harness");
     }
 
-    private Path folder() {
-        return Program.repositoryRoot().resolve(module).toAbsolutePath().normalize();
-    }
-
     private static String json(Path path) {
         return "\"" + path.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }

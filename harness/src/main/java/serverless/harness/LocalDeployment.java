@@ -105,10 +105,6 @@ public final class LocalDeployment implements Broker, AutoCloseable {
         return broker;
     }
 
-    public DeploymentFiles files() {
-        return files;
-    }
-
     public Duration startupTime() {
         return broker.startupTime();
     }

@@ -46,6 +46,11 @@ public sealed interface Program permits JavaProgram, ScriptProgram, GoProgram {
         return Optional.empty();
     }
 
+    /** The module's folder, absolute: where it is installed or built, and where its own unit tests run. */
+    default Path folder() {
+        return repositoryRoot().resolve(module()).toAbsolutePath().normalize();
+    }
+
     /** The repository's root, where the module folders are: {@code -Dexamples.root}, else the harness's parent. */
     static Path repositoryRoot() {
         return Path.of(System.getProperty("examples.root", ".."));

@@ -201,8 +201,4 @@ public record ScriptProgram(String module, Runtime runtime, String script) imple
     private Path venvPython() {
         return folder().resolve("target/venv/bin/python");
     }
-
-    private Path folder() {
-        return Program.repositoryRoot().resolve(module).toAbsolutePath().normalize();
-    }
 }
