@@ -52,6 +52,16 @@ public record Endpoint(String host, int tlsPort, int wssPort, String wsPath, Opt
         return variables;
     }
 
+    /**
+     * What a single-file starter reads, as its README exports them: the address, port ({@code 8883}'s or, for WSS,
+     * {@code 8084}'s), user and CA file. A WebSocket starter has Serverless' path, {@code /mqtt}, in its code.
+     */
+    public Map<String, String> starterVariables(Transport transport) {
+        Map<String, String> variables = variablesFor(transport);
+        variables.remove("MQTT_WS_PATH");
+        return variables;
+    }
+
     /** The same deployment through other ports (another listener of the same broker). */
     public Endpoint withPorts(int otherTlsPort, int otherWssPort) {
         return new Endpoint(host, otherTlsPort, otherWssPort, wsPath, caFile, username, password, hostsFile);

@@ -13,7 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A Go example: the module's {@code package main}, built once per run with the go command into the module's own
+ * A Go example: a {@code package main} of a Go module ({@code packagePath}: {@code .} for the module's own folder,
+ * {@code ./starter} for a program in a subfolder that shares the module's {@code go.mod}), built once per run with the go command into the module's own
  * {@code target/}, and run as its binary. The build adds one file, for that build only, with {@code go build
  * -overlay}: {@code resolve_hosts.go} from {@code harness/src/main/resources/resolve/go/}, which points Go's resolver
  * at the hosts file a run gives ({@code SERVERLESS_HOSTS_FILE}), as {@code -Djdk.net.hosts.file} does for a JVM. The
@@ -21,12 +22,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * Where {@code go} is missing or the build fails, {@link #unavailableReason()} says so and the suites skip the
  * program with that reason.
  */
-public record GoProgram(String module, String binary) implements Program {
+public record GoProgram(String module, String packagePath, String binary) implements Program {
 
     private static final Duration BUILD_BOUND = Duration.ofSeconds(300);
-    /** One build per module and run, shared by every run of its program. */
+    /** One build per binary and run, shared by every run of its program. */
     private static final Map<String, Optional<String>> BUILDS = new ConcurrentHashMap<>();
     private static final Path RESOLVER = Path.of("harness", "src", "main", "resources", "resolve", "go", "resolve_hosts.go");
+
+    /** The module's main package, {@code .}: the Go module's own folder. */
+    public GoProgram(String module, String binary) {
+        this(module, ".", binary);
+    }
 
     @Override
     public String simpleName() {
@@ -35,13 +41,13 @@ public record GoProgram(String module, String binary) implements Program {
 
     @Override
     public String userCommand() {
-        return "cd " + module + " && go build -o target/" + binary + " . && target/" + binary;
+        return "cd " + module + " && go run " + packagePath; // go run builds and runs it, as the harness does in two steps
     }
 
     /** Builds the binary once (later calls return the first answer) and says why it cannot run, if so. */
     @Override
     public Optional<String> unavailableReason() {
-        return BUILDS.computeIfAbsent(module, key -> build());
+        return BUILDS.computeIfAbsent(module + " " + binary, key -> build());
     }
 
     @Override
@@ -67,14 +73,15 @@ public record GoProgram(String module, String binary) implements Program {
                 return Optional.of("go is not installed or does not run (" + missing.get() + "); " + module
                         + " needs Go 1.24 or newer (go.mod)");
             }
-            Path overlay = Files.createDirectories(folder().resolve("target")).resolve("resolve-overlay.json");
+            Path overlay = Files.createDirectories(folder().resolve("target")).resolve(binary + "-resolve-overlay.json");
             Path resolver = Program.repositoryRoot().resolve(RESOLVER).toAbsolutePath().normalize();
             // The overlay names a file in the package's folder that is not there: go build reads it from the resolver.
-            Files.writeString(overlay, "{\"Replace\": {" + json(folder().resolve("zz_resolve_hosts.go")) + ": "
+            Path resolverInPackage = folder().resolve(packagePath).normalize().resolve("zz_resolve_hosts.go");
+            Files.writeString(overlay, "{\"Replace\": {" + json(resolverInPackage) + ": "
                     + json(resolver) + "}}\n", StandardCharsets.UTF_8);
             // GOTOOLCHAIN=local: a Go older than go.mod asks for fails with that reason, instead of downloading another.
             return Installation.run(folder(), List.of("env", "GOTOOLCHAIN=local", "go", "build", "-overlay",
-                    overlay.toString(), "-o", builtBinary().toString(), "."), "go build", BUILD_BOUND);
+                    overlay.toString(), "-o", builtBinary().toString(), packagePath), "go build", BUILD_BOUND);
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare the build of " + module, e);
         }

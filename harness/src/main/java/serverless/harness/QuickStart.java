@@ -16,12 +16,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The quick start, {@code ./mvnw -q package -Pquickstart} from the repository root (the {@code quickstart}
  * profile of the root pom.xml builds only the harness, and harness/pom.xml's runs this): packages the Java
  * examples and the doctor ({@link ExampleBuild}, one line per module), starts a Serverless-like
- * {@link LocalDeployment}, runs every {@link Example} and the doctor against it one after another, each as a user
+ * {@link LocalDeployment}, runs every {@link Example}, every {@link Starter} and the doctor against it one after
+ * another, each as a user
  * runs it ({@code java -cp <module>/target/<module>.jar <main class>} in a JVM of its own, configured only by
  * MQTT_* variables), prints what each one prints, then a table, stops the broker, and exits non-zero unless every
  * one that ran passed.
@@ -81,12 +83,10 @@ public final class QuickStart {
             return thread;
         });
         Future<LocalDeployment> starting = meanwhile.submit(() -> LocalDeployment.start(LocalDeployment.HOST));
-        for (Example example : Example.values()) {
-            if (!(example.program() instanceof JavaProgram)) {
+        Stream.concat(Arrays.stream(Example.values()).map(Example::program), Arrays.stream(Starter.values()).map(Starter::program))
+                .filter(program -> !(program instanceof JavaProgram))
                 // A program that is not a jar installs what it needs on first use: once, here; its run gets the answer.
-                meanwhile.submit(example::unavailableReason);
-            }
-        }
+                .forEach(program -> meanwhile.submit(program::unavailableReason));
         boolean built = build(args);
         try (LocalDeployment deployment = started(starting)) {
             exitNow(deployment, built ? runAll(deployment) : 1);
@@ -106,7 +106,10 @@ public final class QuickStart {
                 root, log, ExampleBuild.BOUND, System.out);
     }
 
-    /** Runs every example and the doctor against the deployment, one after another, prints the table; the exit code. */
+    /**
+     * Runs every example, every single-file starter and the doctor against the deployment, one after another, prints
+     * the table; the exit code.
+     */
     private static int runAll(LocalDeployment deployment) throws IOException {
         System.out.printf("Serverless-like local broker for %s is up: MQTT over TLS on port %s, over WSS on port %s,"
                 + " path %s (Serverless: 8883, 8084, /mqtt).%n", deployment.host(), deployment.tlsPort(),
@@ -115,6 +118,11 @@ public final class QuickStart {
         for (Example example : Example.values()) {
             outcomes.add(run(example.program(), example.stack(), example.transport().toString(),
                     deployment.endpoint().variablesFor(example.transport()), deployment.hostsFile()));
+        }
+        // Each single-file starter reads only the deployment's address, port, user and CA file.
+        for (Starter starter : Starter.values()) {
+            outcomes.add(run(starter.program(), starter.stack(), starter.transport().toString(),
+                    deployment.endpoint().starterVariables(starter.transport()), deployment.hostsFile()));
         }
         // The doctor checks both transports: it takes MQTT_PORT, MQTT_WS_PORT and MQTT_WS_PATH.
         outcomes.add(run(JavaProgram.DOCTOR, "Paho, MQTT 5, and JDK TLS checks", "TLS + WSS",

@@ -61,7 +61,7 @@ public record ScriptProgram(String module, Runtime runtime, String script) imple
 
     @Override
     public String userCommand() {
-        return runtime == Runtime.NODE ? "cd " + module + " && npm ci && npm start"
+        return runtime == Runtime.NODE ? "cd " + module + " && npm ci && node " + script
                 : "cd " + module + " && python3 -m venv .venv && .venv/bin/pip install -r requirements.txt && .venv/bin/python " + script;
     }
 

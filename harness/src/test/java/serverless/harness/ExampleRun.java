@@ -38,6 +38,16 @@ public final class ExampleRun {
         return new ExampleRun(example.program(), broker, name, broker.endpoint().variablesFor(example.transport()));
     }
 
+    /**
+     * A run of a single-file starter, given only the deployment's variables as its README exports them: a starter reads
+     * no MQTT_CLIENT_ID or MQTT_TOPIC and names its own ({@link RoundTripAssertions#printedClientId}), so here
+     * {@link #clientId()} names only the run's log.
+     */
+    public static ExampleRun of(Starter starter, Broker broker, String name) {
+        return new ExampleRun(starter.program(), broker, name, broker.endpoint().starterVariables(starter.transport()))
+                .unset("MQTT_CLIENT_ID").unset("MQTT_TOPIC");
+    }
+
     /** A run of the doctor, which checks both transports: MQTT_PORT and MQTT_WS_PORT, MQTT_WS_PATH. */
     public static ExampleRun ofDoctor(Broker broker, String name) {
         return new ExampleRun(JavaProgram.DOCTOR, broker, name, broker.endpoint().variables());

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * README code is tested code: every block that a README marks with {@code <!-- snippet: FILE#NAME -->} must
- * equal the region between {@code // [START NAME]} and {@code // [END NAME]} in that source file (see
+ * README code is tested code: every block that a README marks with {@code <!-- snippet: FILE -->} must equal that
+ * file, whole (a single-file starter), and every block marked {@code <!-- snippet: FILE#NAME -->} must equal the
+ * region between {@code // [START NAME]} and {@code // [END NAME]} in that source file (see
  * CONTRIBUTING.md); in a Python or properties file, whose comments start with {@code #}, between
  * {@code # [START NAME]} and {@code # [END NAME]} (a framework example keeps its configuration in properties).
  * GitHub Markdown cannot include files, so this keeps the copies from drifting.
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.TestFactory;
 class ReadmeSnippetsTest {
 
     private static final Pattern SNIPPET = Pattern.compile(
-            "<!-- snippet: (\\S+)#(\\S+) -->\\R```[a-z]*\\R(.*?)```", Pattern.DOTALL);
+            "<!-- snippet: ([^\\s#]+)(?:#(\\S+))? -->\\R```[a-z]*\\R(.*?)```", Pattern.DOTALL);
 
     @TestFactory
     Stream<DynamicTest> everyReadmeSnippetEqualsItsMarkedRegion() throws IOException {
@@ -38,14 +39,24 @@ class ReadmeSnippetsTest {
                     Path source = readme.getParent().resolve(snippet.group(1));
                     String region = snippet.group(2);
                     String shown = snippet.group(3);
-                    tests.add(DynamicTest.dynamicTest(root.relativize(readme) + " shows " + snippet.group(1) + "#" + region,
-                            () -> assertEquals(markedRegion(source, region), shown,
-                                    "copy the region again into " + readme)));
+                    if (region == null) {
+                        tests.add(DynamicTest.dynamicTest(root.relativize(readme) + " shows the whole of " + snippet.group(1),
+                                () -> assertEquals(wholeFile(source), shown, "copy the file again into " + readme)));
+                    } else {
+                        tests.add(DynamicTest.dynamicTest(root.relativize(readme) + " shows " + snippet.group(1) + "#" + region,
+                                () -> assertEquals(markedRegion(source, region), shown, "copy the region again into " + readme)));
+                    }
                 }
             }
         }
         assertFalse(tests.isEmpty(), "no README snippet found under " + root.toAbsolutePath());
         return tests.stream();
+    }
+
+    /** A file a README shows whole (a single-file starter), as it is. */
+    static String wholeFile(Path source) throws IOException {
+        assertTrue(Files.isRegularFile(source), source + " does not exist");
+        return Files.readString(source);
     }
 
     /** The lines between the markers, without the markers and with their common indentation removed. */

@@ -3,9 +3,11 @@ package serverless.harness;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
@@ -14,8 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every example, run as a user runs it, connects over TLS, subscribes, publishes at QoS 1, receives its own
- * message back and disconnects, printing exactly the lines CONTRIBUTING.md promises and exiting 0.
+ * Every example, and every single-file starter, run as a user runs it, connects over TLS, subscribes, publishes at
+ * QoS 1, receives its own message back and disconnects, printing exactly the lines CONTRIBUTING.md promises and
+ * exiting 0.
  *
  * <p>Here each starts with exactly the command its README gives ({@link ExampleRun#asUsersTypeIt()}): the other
  * suites start Java programs with start-up aids (a class-data archive, a Spring Boot jar extracted), and this
@@ -37,29 +40,56 @@ class RoundTripIT {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Example.class)
     void roundTrip(Example example, Broker broker) {
-        ExampleRun run = ExampleRun.of(example, broker, "roundtrip-" + example.name().toLowerCase()).asUsersTypeIt();
+        ExampleRun run = ExampleRun.of(example, broker, "roundtrip-" + example.name().toLowerCase(Locale.ROOT)).asUsersTypeIt();
 
         RunResult result = run.execute();
 
         RoundTripAssertions.assertCompleteRoundTrip(result, run, broker, 1);
+        assertQuickAndUninterrupted(result);
+        assertTheBrokerRecorded(broker, run.clientId(), run.topic());
+    }
+
+    /**
+     * The single-file starter beside each example (README's "Start here"), given only the deployment's variables: the
+     * same contract for its one message, with the client id and topic it names itself.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Starter.class)
+    void starterRoundTrip(Starter starter, Broker broker) {
+        assumeTrue(starter.transport() == Transport.TLS || broker.endpoint().wsPath().equals("/mqtt"),
+                () -> "the WebSocket starters use Serverless' path /mqtt; this broker's is " + broker.endpoint().wsPath());
+        ExampleRun run = ExampleRun.of(starter, broker, "starter-" + starter.name().toLowerCase(Locale.ROOT)).asUsersTypeIt();
+
+        RunResult result = run.execute();
+
+        String clientId = RoundTripAssertions.assertStarterRoundTrip(result, broker);
+        assertQuickAndUninterrupted(result);
+        assertTheBrokerRecorded(broker, clientId, "serverless-examples/" + clientId);
+    }
+
+    private static void assertQuickAndUninterrupted(RunResult result) {
         assertTrue(result.sinceFirstLine().compareTo(BOUND) < 0, () -> "took longer than " + BOUND + " from its first line: "
                 + result.transcript());
         assertEquals(List.of(), RoundTripAssertions.reconnectLines(result), "nothing dropped the connection");
+    }
 
-        if (broker.has(Broker.Trait.CONNECTION_LOG)) {
-            await("the broker's record of this run").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-                // TLS 1.3 where both sides offer it, as Serverless and the JDK do (TLS 1.2: TlsVersionIT).
-                assertTrue(broker.connections().stream().anyMatch(connection ->
-                        connection.clientId().equals(run.clientId()) && connection.accepted()
-                                && connection.username().equals(broker.username())
-                                && connection.sniHostname().equals(broker.host())
-                                && connection.tlsProtocol().equals("TLSv1.3")),
-                        () -> "no accepted TLS 1.3 connection by " + run.clientId() + " as " + broker.username()
-                                + " with SNI " + broker.host() + " in " + broker.connections());
-                assertTrue(broker.publishes().stream().anyMatch(publish ->
-                        publish.clientId().equals(run.clientId()) && publish.topic().equals(run.topic())),
-                        () -> "the broker saw no PUBLISH by " + run.clientId() + " on " + run.topic());
-            });
+    /** Where the broker keeps a record: the run's client connected as the user, with SNI, over TLS 1.3, and published. */
+    private static void assertTheBrokerRecorded(Broker broker, String clientId, String topic) {
+        if (!broker.has(Broker.Trait.CONNECTION_LOG)) {
+            return;
         }
+        await("the broker's record of this run").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            // TLS 1.3 where both sides offer it, as Serverless and the JDK do (TLS 1.2: TlsVersionIT).
+            assertTrue(broker.connections().stream().anyMatch(connection ->
+                    connection.clientId().equals(clientId) && connection.accepted()
+                            && connection.username().equals(broker.username())
+                            && connection.sniHostname().equals(broker.host())
+                            && connection.tlsProtocol().equals("TLSv1.3")),
+                    () -> "no accepted TLS 1.3 connection by " + clientId + " as " + broker.username()
+                            + " with SNI " + broker.host() + " in " + broker.connections());
+            assertTrue(broker.publishes().stream().anyMatch(publish ->
+                    publish.clientId().equals(clientId) && publish.topic().equals(topic)),
+                    () -> "the broker saw no PUBLISH by " + clientId + " on " + topic);
+        });
     }
 }

@@ -25,6 +25,8 @@ public final class TierSummary implements TestExecutionListener {
     /** What the everyday tier proves, each a test method of the suite. */
     private static final List<Proof> PROOFS = List.of(
             new Proof("examples did their round trip as their READMEs type them", RoundTripIT.class, "roundTrip"),
+            new Proof("single-file starters did their round trip as their READMEs type them", RoundTripIT.class,
+                    "starterRoundTrip"),
             new Proof("the doctor's healthy run", DoctorIT.class, "healthyBrokerPassesEveryStep"),
             new Proof("the browser page's round trip", BrowserIT.class, "roundTrip"),
             new Proof("the Node.js, Python and Go unit tests", ModuleUnitTestsIT.class, "unitTestsPass"));
