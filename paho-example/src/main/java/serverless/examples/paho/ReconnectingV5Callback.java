@@ -28,23 +28,24 @@ final class ReconnectingV5Callback implements MqttCallback, AutoCloseable {
     private final MqttConnectionOptions options;
     private final String topic;
     private final RoundTrip roundTrip;
-    private final Backoff backoff = new Backoff();
+    private final Backoff backoff;
     private final Duration connackBound;
     /** Counts the reconnect attempts: only the latest one's outcome counts (see abandonIfUnanswered). */
     private final AtomicInteger attempts = new AtomicInteger();
 
     ReconnectingV5Callback(MqttAsyncClient client, MqttConnectionOptions options, String topic, RoundTrip roundTrip) {
-        this(client, options, topic, roundTrip, ReconnectingCallback.CONNACK_BOUND);
+        this(client, options, topic, roundTrip, ReconnectingCallback.CONNACK_BOUND, new Backoff());
     }
 
-    /** With another bound on a reconnect's CONNACK: for tests. */
+    /** With another bound on a reconnect's CONNACK and another back-off: for tests, which need not wait seconds. */
     ReconnectingV5Callback(MqttAsyncClient client, MqttConnectionOptions options, String topic, RoundTrip roundTrip,
-            Duration connackBound) {
+            Duration connackBound, Backoff backoff) {
         this.client = client;
         this.options = options;
         this.topic = topic;
         this.roundTrip = roundTrip;
         this.connackBound = connackBound;
+        this.backoff = backoff;
     }
 
     @Override

@@ -24,11 +24,11 @@ class ReconnectingCallbackTest {
             options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
             options.setCleanSession(false);
             try (ReconnectingCallback callback = new ReconnectingCallback(client, options, "t",
-                    new RoundTrip("no-connack", 1), Duration.ofMillis(300))) {
+                    new RoundTrip("no-connack", 1), Duration.ofMillis(300), new Backoff(Duration.ofMillis(100)))) {
                 client.setCallback(callback);
                 callback.connectionLost(new IOException("dropped")); // as Paho reports a dropped connection
 
-                // The first attempt (1 s after the drop) gets no CONNACK; the second follows only if it was given up.
+                // The first attempt (0.1 s after the drop) gets no CONNACK; the second follows only if it was given up.
                 assertTrue(silent.awaitConnections(2, 10),
                         "a second attempt after the unanswered one; attempts: " + silent.connectionCount());
             } finally {

@@ -20,7 +20,7 @@ class ReconnectingV5CallbackTest {
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setCleanStart(false);
             try (ReconnectingV5Callback callback = new ReconnectingV5Callback(client, options, "t",
-                    new RoundTrip("no-connack-v5", 1), Duration.ofMillis(300))) {
+                    new RoundTrip("no-connack-v5", 1), Duration.ofMillis(300), new Backoff(Duration.ofMillis(100)))) {
                 client.setCallback(callback);
                 callback.disconnected(new MqttDisconnectResponse(new MqttException(32109))); // connection lost
 

@@ -15,14 +15,26 @@ import java.util.concurrent.TimeUnit;
 final class Backoff implements AutoCloseable {
 
     static final Duration FIRST_DELAY = Duration.ofSeconds(1);
-    static final Duration MAX_DELAY = Duration.ofSeconds(4);
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "mqtt-reconnect");
         thread.setDaemon(true);
         return thread;
     });
-    private Duration next = FIRST_DELAY;
+    private final Duration firstDelay;
+    private final Duration maxDelay;
+    private Duration next;
+
+    Backoff() {
+        this(FIRST_DELAY);
+    }
+
+    /** Starting at {@code firstDelay} and doubling up to four times that: shorter for tests. */
+    Backoff(Duration firstDelay) {
+        this.firstDelay = firstDelay;
+        this.maxDelay = firstDelay.multipliedBy(4);
+        this.next = firstDelay;
+    }
 
     /** Runs {@code attempt} after the current delay and doubles the delay for the next one (up to 4 s). */
     synchronized void schedule(Runnable attempt) {
@@ -30,7 +42,7 @@ final class Backoff implements AutoCloseable {
             return; // the run is over: no more reconnects
         }
         timer.schedule(attempt, next.toMillis(), TimeUnit.MILLISECONDS);
-        next = next.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : next.multipliedBy(2);
+        next = next.multipliedBy(2).compareTo(maxDelay) > 0 ? maxDelay : next.multipliedBy(2);
     }
 
     /** Runs {@code task} once after {@code delay} on the same timer, without touching the back-off. */
@@ -42,7 +54,7 @@ final class Backoff implements AutoCloseable {
 
     /** Connected again: the next drop starts over at 1 s. */
     synchronized void reset() {
-        next = FIRST_DELAY;
+        next = firstDelay;
     }
 
     @Override

@@ -38,23 +38,24 @@ final class ReconnectingCallback implements MqttCallback, AutoCloseable {
     private final MqttConnectOptions options;
     private final String topic;
     private final RoundTrip roundTrip;
-    private final Backoff backoff = new Backoff();
+    private final Backoff backoff;
     private final Duration connackBound;
     /** Counts the reconnect attempts: only the latest one's outcome counts (see abandonIfUnanswered). */
     private final AtomicInteger attempts = new AtomicInteger();
 
     ReconnectingCallback(MqttAsyncClient client, MqttConnectOptions options, String topic, RoundTrip roundTrip) {
-        this(client, options, topic, roundTrip, CONNACK_BOUND);
+        this(client, options, topic, roundTrip, CONNACK_BOUND, new Backoff());
     }
 
-    /** With another bound on a reconnect's CONNACK: for tests. */
+    /** With another bound on a reconnect's CONNACK and another back-off: for tests, which need not wait seconds. */
     ReconnectingCallback(MqttAsyncClient client, MqttConnectOptions options, String topic, RoundTrip roundTrip,
-            Duration connackBound) {
+            Duration connackBound, Backoff backoff) {
         this.client = client;
         this.options = options;
         this.topic = topic;
         this.roundTrip = roundTrip;
         this.connackBound = connackBound;
+        this.backoff = backoff;
     }
 
     @Override
