@@ -184,7 +184,7 @@ public final class QuickStart {
         rows.add(new String[] {"example", "stack", "protocol", "result", "time"});
         for (Outcome outcome : outcomes) {
             rows.add(new String[] {outcome.example(), outcome.stack(), outcome.protocol(), outcome.verdict(),
-                    outcome.ran() ? String.format(Locale.ROOT, "%.1f s", outcome.result().duration().toMillis() / 1000.0) : "-"});
+                    outcome.ran() ? seconds(outcome.result().duration()) : "-"});
         }
         int[] widths = new int[rows.get(0).length];
         rows.forEach(row -> {
@@ -224,5 +224,10 @@ public final class QuickStart {
     static int exitCode(List<Outcome> outcomes) {
         List<Outcome> ran = outcomes.stream().filter(Outcome::ran).toList();
         return !ran.isEmpty() && ran.stream().allMatch(Outcome::passed) ? 0 : 1;
+    }
+
+    /** A run's time to a tenth of a second; one that took less (a Go binary) is not shown as "0.0 s". */
+    static String seconds(Duration duration) {
+        return duration.toMillis() < 100 ? "< 0.1 s" : String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 }

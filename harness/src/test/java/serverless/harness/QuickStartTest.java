@@ -80,6 +80,13 @@ class QuickStartTest {
     }
 
     @Test
+    void aRunUnderATenthOfASecondIsNotShownAsNoTimeAtAll() {
+        assertEquals("< 0.1 s", QuickStart.seconds(Duration.ofMillis(48)));
+        assertEquals("0.1 s", QuickStart.seconds(Duration.ofMillis(100)));
+        assertEquals("1.2 s", QuickStart.seconds(Duration.ofMillis(1234)));
+    }
+
+    @Test
     void nothingRunIsNotAPass() {
         assertEquals(1, QuickStart.exitCode(List.of()));
     }
