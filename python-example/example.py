@@ -70,7 +70,8 @@ def run(settings: Settings) -> None:
 
     # Counts PUBACKs and returning messages, and keeps the window (round_trip.py).
     round_trip = RoundTrip(settings.client_id, settings.messages)
-    callbacks = Callbacks(settings.topic, round_trip)
+    # A reconnect with no CONNACK within 10 s is dropped and tried again (callbacks.py says why).
+    callbacks = Callbacks(settings.topic, round_trip, connack_timeout=TIMEOUT_SECONDS)
     callbacks.attach(client)
     finished = False
     try:
