@@ -39,9 +39,10 @@ import serverless.harness.pki.TestPki;
  * </pre>
  *
  * <p>It enforces Serverless' quotas by default, as EMQX enforces them ({@link Quota}): 10 PUBLISHes a second per
- * client id, 10 subscriptions per client, 10 levels per subscribed filter, client ids up to 1024 bytes, packets up
- * to 1 MB, and {@value #SESSION_QUEUE_LENGTH} queued messages per session. A test that must publish faster lifts
- * the rate for its own client ids only ({@link #liftPublishRate}); {@link #quotaRefusals()} lists what was refused.
+ * connection (each starts with a full bucket), 10 subscriptions per client, 10 levels per subscribed filter, client
+ * ids up to 1024 bytes, packets up to 1 MB, and {@value #SESSION_QUEUE_LENGTH} queued messages per session. A test
+ * that must publish faster lifts the rate for its own client ids only ({@link #liftPublishRate});
+ * {@link #quotaRefusals()} lists what was refused.
  *
  * <p>Sessions are kept in files in a temporary folder, so they survive {@link #restart()}; {@link #close()}
  * stops everything and deletes that folder. Measured here: start about 2 s, stop about 4 s (HiveMQ's fixed

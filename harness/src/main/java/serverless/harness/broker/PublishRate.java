@@ -1,18 +1,29 @@
 package serverless.harness.broker;
 
 import java.util.Collection;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
  * Serverless' publish rate of a single client, counted as EMQX (5.9 and later, so Serverless) counts it: a token
- * bucket per client id that holds at most {@link #CAPACITY} tokens and gains {@link #PER_SECOND} a second; each
- * PUBLISH takes one, and a PUBLISH that finds none is over the rate. What becomes of it is the caller's business.
+ * bucket of each connection's own ({@link ConnectionRate}) that holds at most {@link #CAPACITY} tokens and gains
+ * {@link #PER_SECOND} a second; each PUBLISH takes one, and a PUBLISH that finds none is over the rate. What becomes
+ * of it is the caller's business.
+ *
+ * <p>Per connection, not per client id, because that is where EMQX keeps it (read in emqx/emqx's source, master of
+ * 2026-08, under apps/emqx/src/): {@code emqx_channel.erl}'s {@code post_process_connect} creates the channel's
+ * limiters ({@code create_limiter}) at each CONNECT it accepts, and its {@code check_quota_exceeded} takes one
+ * message from them per PUBLISH; a listener's {@code messages_rate} is an "exclusive" limiter
+ * ({@code emqx_limiter/src/emqx_limiter.erl}, {@code create_listener_limiters}), whose bucket lives in the channel's
+ * own state and is full at its first use ({@code emqx_limiter_exclusive.erl}, {@code connect}). That state dies with
+ * the connection's process, so a client that connects again starts with a full bucket. (EMQX 5.8.9 keeps its limiter
+ * in {@code emqx_connection.erl}'s state: per connection too.) Here a connection's {@link ConnectionRate} is held
+ * only by the interceptor HiveMQ keeps for that connection, and goes with it.
  *
  * <p>Tests that must publish faster than a deployment allows (1000 messages around a restart, a load case) lift
- * the rate for their own client ids only; every other client still meets it.
+ * the rate for their own client ids only, for every connection of theirs, those already open too; every other client
+ * still meets it.
  */
 final class PublishRate {
 
@@ -21,7 +32,6 @@ final class PublishRate {
     private static final double NANOS_PER_SECOND = 1e9;
 
     private final LongSupplier nanoClock;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final Set<String> lifted = ConcurrentHashMap.newKeySet();
 
     PublishRate() {
@@ -38,16 +48,28 @@ final class PublishRate {
         lifted.addAll(clientIds);
     }
 
-    /** Takes a token for one PUBLISH of this client: {@code false} when it is over the rate. */
-    boolean admit(String clientId) {
-        if (lifted.contains(clientId)) {
-            return true;
-        }
-        long now = nanoClock.getAsLong();
-        return buckets.computeIfAbsent(clientId, id -> new Bucket(now)).take(now);
+    /** The rate of a connection just accepted for this client: a bucket of its own, full. */
+    ConnectionRate forNewConnection(String clientId) {
+        return new ConnectionRate(clientId, new Bucket(nanoClock.getAsLong()));
     }
 
-    /** A new client starts with a full bucket: ten PUBLISHes at once are within the quota. */
+    /** One connection's share of the rate; the caller keeps it exactly as long as the connection. */
+    final class ConnectionRate {
+        private final String clientId;
+        private final Bucket bucket;
+
+        private ConnectionRate(String clientId, Bucket bucket) {
+            this.clientId = clientId;
+            this.bucket = bucket;
+        }
+
+        /** Takes a token for one PUBLISH on this connection: {@code false} when it is over the rate. */
+        boolean admit() {
+            return lifted.contains(clientId) || bucket.take(nanoClock.getAsLong());
+        }
+    }
+
+    /** A new connection starts with a full bucket: ten PUBLISHes at once are within the quota. */
     private static final class Bucket {
         private double tokens = CAPACITY;
         private long refilledAt;

@@ -9,7 +9,8 @@ package serverless.harness.broker;
 public enum Quota {
 
     /**
-     * Messages one client id may publish a second: a token bucket of 10, refilled at 10 a second. Over it, a QoS 1
+     * Messages one client may publish a second: a token bucket of 10, refilled at 10 a second, of each connection's
+     * own (a client that connects again starts with a full one, as in EMQX; see {@link PublishRate}). Over it, a QoS 1
      * PUBLISH gets PUBACK 0x97 (quota exceeded) from MQTT 5 and is not delivered; an MQTT 3.1.1 PUBACK has no
      * reason code, so a 3.1.1 client gets a plain PUBACK and the message is silently dropped; QoS 0 is dropped.
      */

@@ -9,7 +9,6 @@ import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import com.hivemq.extension.sdk.api.client.parameter.Listener;
 import com.hivemq.extension.sdk.api.client.parameter.ListenerType;
-import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
 import com.hivemq.extension.sdk.api.interceptor.unsubscribe.UnsubscribeInboundInterceptor;
@@ -84,10 +83,14 @@ final class ServerlessLikeExtension implements ExtensionMain {
                 .collect(Collectors.toUnmodifiableSet());
         SimpleAuthenticator authenticator = this::authenticate;
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
-        PublishInboundInterceptor recorder = this::recordPublish;
         UnsubscribeInboundInterceptor unsubscribes = quotas::unsubscribed;
         Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) -> {
-            clientContext.addPublishInboundInterceptor(recorder);
+            // HiveMQ calls this once per connection, as it writes a successful CONNACK, and keeps the client context
+            // on that connection's channel (HiveMQ CE's PluginInitializerHandler): each connection gets a publish rate
+            // of its own, full, that goes with it, as EMQX's channel does (see PublishRate).
+            PublishRate.ConnectionRate rate = quotas.publishRateOfNewConnection(
+                    initializerInput.getClientInformation().getClientId());
+            clientContext.addPublishInboundInterceptor((publish, decision) -> recordPublish(rate, publish, decision));
             clientContext.addUnsubscribeInboundInterceptor(unsubscribes);
         });
         quotas.register();
@@ -133,11 +136,12 @@ final class ServerlessLikeExtension implements ExtensionMain {
         return matches ? ConnackReasonCode.SUCCESS : ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
     }
 
-    private void recordPublish(PublishInboundInput input, PublishInboundOutput output) {
+    private void recordPublish(PublishRate.ConnectionRate rate, PublishInboundInput input,
+            PublishInboundOutput output) {
         PublishPacket publish = input.getPublishPacket();
         // Over the rate it is refused and dropped here, so a hold never holds it (nor counts it among those it lets
         // pass). Recorded once that is decided: a test that sees it recorded sees any refusal too.
-        boolean admitted = quotas.admitPublish(input, output);
+        boolean admitted = quotas.admitPublish(rate, input, output);
         publishes.accept(new PublishRecord(Instant.now(), input.getClientInformation().getClientId(),
                 publish.getTopic(), publish.getQos().getQosNumber()));
         if (admitted) {

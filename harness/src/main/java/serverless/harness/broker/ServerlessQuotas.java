@@ -81,12 +81,20 @@ final class ServerlessQuotas {
         return false;
     }
 
-    /** Whether this PUBLISH is within its client's rate; if not, it is refused here (and recorded) as EMQX does. */
-    boolean admitPublish(PublishInboundInput input, PublishInboundOutput output) {
-        String clientId = input.getClientInformation().getClientId();
-        if (publishRate.admit(clientId)) {
+    /** The publish rate of a connection HiveMQ has just accepted: a full bucket of its own, kept as long as it is. */
+    PublishRate.ConnectionRate publishRateOfNewConnection(String clientId) {
+        return publishRate.forNewConnection(clientId);
+    }
+
+    /**
+     * Whether this PUBLISH is within its connection's rate ({@code rate}, from {@link #publishRateOfNewConnection});
+     * if not, it is refused here (and recorded) as EMQX does.
+     */
+    boolean admitPublish(PublishRate.ConnectionRate rate, PublishInboundInput input, PublishInboundOutput output) {
+        if (rate.admit()) {
             return true;
         }
+        String clientId = input.getClientInformation().getClientId();
         refusals.accept(new QuotaRefusal(clientId, Quota.PUBLISH_RATE));
         if (input.getPublishPacket().getQos() == Qos.AT_MOST_ONCE
                 || input.getConnectionInformation().getMqttVersion() != MqttVersion.V_5) {

@@ -4,10 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static serverless.harness.broker.LocalBrokerFixture.WAIT;
 import static serverless.harness.broker.LocalBrokerFixture.close;
 import static serverless.harness.broker.LocalBrokerFixture.unique;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +52,14 @@ class LocalBrokerQuotasIT {
     private static final int BURST = 60;
     private static final String FENCE = "fence";
     private static final int QUOTA_EXCEEDED = 0x97;
+    /** MQTT 5 PUBACK 0x10: accepted, but no one is subscribed to the topic. */
+    private static final int NO_MATCHING_SUBSCRIBERS = 0x10;
     private static final int MQTT3_FAILURE = 0x80;
+    /**
+     * Less than the 0.9 s in which a spent bucket gains the 9 tokens that, with the part of one it may have kept, let
+     * ten PUBLISHes through: ten that all pass within this of a refusal did not come out of that refused bucket.
+     */
+    private static final Duration TOO_SOON_TO_REFILL = Duration.ofMillis(800);
 
     private LocalBrokerFixture local;
 
@@ -108,6 +118,41 @@ class LocalBrokerQuotasIT {
             }
         } finally {
             close(subscriber);
+        }
+    }
+
+    /**
+     * The bucket is the connection's, as EMQX's is its channel's: a client that spent its bucket and connects again
+     * may publish ten at once. The second connection's TLS handshake is made before the first spends its bucket, so
+     * that its CONNECT and ten PUBLISHes follow the last refusal within milliseconds, long before a bucket kept across
+     * the reconnect could have refilled.
+     */
+    @Test
+    void aClientThatConnectsAgainMayPublishTenAtOnceAgain() throws Exception {
+        String clientId = unique("reconnect");
+        String topic = "harness-test/" + clientId;
+        try (RawMqtt again = local.rawMqtt(RawMqtt.V5)) { // TLS only: its CONNECT comes once the bucket is spent
+            long spentAt;
+            try (RawMqtt first = local.rawMqtt(RawMqtt.V5)) {
+                first.connect(clientId, local.user(), local.password(), true);
+                spentAt = spendTheBucket(first, topic);
+                first.disconnect();
+            }
+            again.connect(clientId, local.user(), local.password(), true);
+            assertTenPassAtOnce(again, topic, spentAt);
+        }
+    }
+
+    /** Another client's bucket is its own: ten at once pass it just after one client spent its bucket. */
+    @Test
+    void aClientThatSpentItsBucketLeavesAnotherClientsFull() throws Exception {
+        String spenderId = unique("spender");
+        String otherId = unique("other");
+        try (RawMqtt spender = local.rawMqtt(RawMqtt.V5); RawMqtt other = local.rawMqtt(RawMqtt.V5)) {
+            spender.connect(spenderId, local.user(), local.password(), true);
+            other.connect(otherId, local.user(), local.password(), true);
+            long spentAt = spendTheBucket(spender, "harness-test/" + spenderId);
+            assertTenPassAtOnce(other, "harness-test/" + otherId, spentAt);
         }
     }
 
@@ -269,6 +314,32 @@ class LocalBrokerQuotasIT {
         }
         await().atMost(WAIT).until(() -> received.contains(FENCE + 0));
         return received.subList(0, received.indexOf(FENCE + 0));
+    }
+
+    /**
+     * Publishes a burst, then one PUBLISH at a time until one is refused with 0x97: the connection's bucket is then
+     * empty. Returns when that was known ({@link System#nanoTime()}).
+     */
+    private static long spendTheBucket(RawMqtt client, String topic) throws IOException {
+        client.publishQos1(topic, "burst ", Quota.PUBLISH_RATE.limit(), 10);
+        for (int i = 0; i < BURST; i++) {
+            if (client.publishQos1(topic, "until refused " + i, 1, 1)[0] == QUOTA_EXCEEDED) {
+                return System.nanoTime();
+            }
+        }
+        return fail("none of " + BURST + " PUBLISHes after a burst of ten was refused");
+    }
+
+    /** Ten QoS 1 PUBLISHes at once all pass: a full bucket, not the one spent at {@code spentAt}. */
+    private static void assertTenPassAtOnce(RawMqtt client, String topic, long spentAt) throws IOException {
+        int[] acks = client.publishQos1(topic, "", Quota.PUBLISH_RATE.limit(), 10);
+        Duration since = Duration.ofNanos(System.nanoTime() - spentAt);
+        // No one subscribes to the topic: HiveMQ accepts a PUBLISH within the rate with 0x10.
+        assertTrue(IntStream.of(acks).allMatch(ack -> succeeded(ack) || ack == NO_MATCHING_SUBSCRIBERS),
+                () -> "PUBACKs " + Arrays.toString(acks) + ", " + since.toMillis() + " ms after the other bucket was"
+                        + " spent");
+        assumeTrue(since.compareTo(TOO_SOON_TO_REFILL) < 0, () -> "the ten took until " + since.toMillis()
+                + " ms after the other bucket was spent: by then it could have refilled, so this run proves nothing");
     }
 
     private MqttClient subscribed(String topic, List<String> received) throws Exception {
