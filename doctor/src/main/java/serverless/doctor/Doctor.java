@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         description = {"Checks a connection to an EMQX Cloud Serverless deployment step by step: address, ports,"
                 + " TLS, SNI, MQTT CONNECT (over TLS and WebSocket), and a QoS 1 round trip.",
                 "Configured by the same variables as the examples: MQTT_HOST, MQTT_PORT (8883), MQTT_WS_PORT (8084),"
-                        + " MQTT_WS_PATH (/mqtt), MQTT_USERNAME, MQTT_PASSWORD, MQTT_CA_FILE, MQTT_TOPIC;"
+                        + " MQTT_WS_PATH (/mqtt), MQTT_USERNAME, MQTT_PASSWORD, MQTT_CA_FILE, MQTT_TOPIC, MQTT_CLIENT_ID;"
                         + " an option overrides its variable."},
         footer = {"The password is read from MQTT_PASSWORD only (a command line is visible to other users)"
                 + " and never printed.",
@@ -57,6 +57,10 @@ public final class Doctor implements Callable<Integer> {
     @Option(names = "--topic", paramLabel = "TOPIC",
             description = "topic for the round trip (MQTT_TOPIC, default: serverless-doctor/<random>)")
     private String topic;
+
+    @Option(names = "--client-id", paramLabel = "ID", description = "client id to check, used for the connection over"
+            + " TLS (MQTT_CLIENT_ID, default: the doctor's own); a client connected with it now is disconnected")
+    private String clientId;
 
     @Option(names = "--no-wss", description = "check MQTT over TLS only, not the WebSocket port")
     private boolean noWss;
@@ -103,8 +107,9 @@ public final class Doctor implements Callable<Integer> {
         Report report = new Report(out, new Redactor(settings.password()));
         report.print("Serverless connection doctor " + versions.doctor() + ": " + settings.host() + ", MQTT over TLS on "
                 + settings.tlsPort() + (settings.checkWss() ? ", WebSocket on " + settings.wsPort() + settings.wsPath() : "")
-                + ", " + settings.username().map(user -> "user " + user).orElse("no user") + ", trust: "
-                + settings.trustDescription());
+                + ", " + settings.username().map(user -> "user " + user).orElse("no user")
+                + settings.clientIds().fromUser().map(id -> ", client id " + ClientIds.shownWithLength(id)).orElse("")
+                + ", trust: " + settings.trustDescription());
         report.print("");
         try (Findings findings = new Findings(settings, trust)) {
             Map<Step, Checkup.Check> checks = new EnumMap<>(Step.class);
@@ -136,6 +141,7 @@ public final class Doctor implements Callable<Integer> {
         overlay(variables, "MQTT_USERNAME", username);
         overlay(variables, "MQTT_CA_FILE", caFile);
         overlay(variables, "MQTT_TOPIC", topic);
+        overlay(variables, "MQTT_CLIENT_ID", clientId);
         return variables;
     }
 

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,12 +19,12 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 
 /**
  * Steps 5 and 6 with Eclipse Paho's MQTT 5 client: CONNECT with the credentials over TLS and over WSS
- * (the CONNACK reason in words), then subscribe, publish at QoS 1 and wait for the message to come back.
+ * (the CONNACK reason in words), then subscribe, publish at QoS 1 and wait for the message to come back. Which
+ * client id each connection uses, and why: {@link ClientIds}.
  */
 final class MqttChecks {
 
     private final Findings findings;
-    private final String clientIdPrefix = clientIdPrefix();
 
     MqttChecks(Findings findings) {
         this.findings = findings;
@@ -34,26 +33,35 @@ final class MqttChecks {
     StepResult mqtt() throws GeneralSecurityException {
         Settings settings = findings.settings;
         SSLSocketFactory sockets = findings.trust.socketFactory();
+        ClientIds ids = settings.clientIds();
         Map<String, String> uris = new LinkedHashMap<>();
-        uris.put("ssl", settings.tlsUri());
+        uris.put(ClientIds.TLS, settings.tlsUri());
         if (settings.checkWss()) {
-            uris.put("wss", settings.wssUri());
+            uris.put(ClientIds.WSS, settings.wssUri());
         }
         String who = settings.username().map(user -> "as " + user).orElse("without credentials");
         List<String> seen = new ArrayList<>();
         StepResult failure = null;
         for (Map.Entry<String, String> target : uris.entrySet()) {
+            String transport = target.getKey();
             String uri = target.getValue();
+            String as = uri + " as " + ClientIds.shown(ids.of(transport)) + ": ";
+            Optional<StepResult> tooLong = ClientIdDiagnosis.tooLong(ids, transport);
+            if (tooLong.isPresent()) {
+                seen.add(as + "not connected, MQTT_CLIENT_ID is too long");
+                failure = failure == null ? tooLong.get() : failure;
+                continue; // the other connection, with the doctor's own id, still shows whether the credentials work
+            }
             long start = System.nanoTime();
             try {
-                MqttConnection connection = MqttConnection.open(uri, clientId(target.getKey()), settings, sockets);
-                findings.mqtt.put(target.getKey(), connection);
-                seen.add(uri + ": CONNACK " + ReasonCodes.describe(0) + " (" + millisSince(start) + " ms)");
+                MqttConnection connection = MqttConnection.open(uri, ids.of(transport), settings, sockets);
+                findings.mqtt.put(transport, connection);
+                seen.add(as + "CONNACK " + ReasonCodes.describe(0) + " (" + millisSince(start) + " ms)");
             } catch (MqttException e) {
-                seen.add(uri + ": " + brief(e));
+                seen.add(as + brief(e));
                 if (failure == null) {
-                    failure = target.getKey().equals("wss") ? diagnoseWebSocket(settings, uri, e, sockets, clientId("wss"))
-                            : diagnose(settings, uri, e, clientId("ssl"));
+                    failure = transport.equals(ClientIds.WSS) ? diagnoseWebSocket(settings, uri, e, sockets)
+                            : diagnose(settings, uri, e);
                 }
             }
         }
@@ -64,7 +72,7 @@ final class MqttChecks {
             return StepResult.warn(Step.MQTT, "the broker accepted a CONNECT without credentials (Serverless never does)",
                     "Serverless has no anonymous access: is MQTT_HOST really a Serverless deployment?").withDetails(seen);
         }
-        return StepResult.pass(Step.MQTT, "CONNACK " + ReasonCodes.describe(0) + " " + who + " over "
+        return ClientIdDiagnosis.accepted(ids, "CONNACK " + ReasonCodes.describe(0) + " " + who + " over "
                 + String.join(" and ", uris.values())).withDetails(seen);
     }
 
@@ -83,7 +91,7 @@ final class MqttChecks {
             }
         }
         MqttConnection publisher = connections.get(0);
-        String payload = "serverless doctor " + clientIdPrefix;
+        String payload = "serverless doctor " + settings.clientIds().doctorsPrefix();
         long start = System.nanoTime();
         int acknowledged = publisher.publish(topic, payload);
         if (acknowledged >= 0x80) {
@@ -108,19 +116,6 @@ final class MqttChecks {
     }
 
     /**
-     * A new run's client id prefix, e.g. doctor-3f2a9c1d; each connection adds -ssl or -wss. 19 characters,
-     * within the 23 that every broker accepts (some deployments refuse longer client ids over MQTT 3.x).
-     */
-    static String clientIdPrefix() {
-        return "doctor-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    /** The client id of the connection over ssl:// or wss://. */
-    private String clientId(String transport) {
-        return clientIdPrefix + "-" + transport;
-    }
-
-    /**
      * The broker acknowledged the message but it did not come back over {@code uri}. Usually the ACL (allowed to
      * publish, not to subscribe, or the other way round). A deployment over its publish rate also drops messages,
      * and an MQTT 3.1.1 client is not even told: not the doctor's one message, but maybe the user's own clients.
@@ -138,10 +133,10 @@ final class MqttChecks {
     }
 
     /** CONNECT over ssl:// failed: a CONNACK refusal in words, or what the transport did. */
-    private static StepResult diagnose(Settings settings, String uri, MqttException e, String clientId) {
+    static StepResult diagnose(Settings settings, String uri, MqttException e) {
         int code = e.getReasonCode();
         if (ReasonCodes.fromServer(code)) {
-            return connackRefusal(settings, uri, code, e, clientId);
+            return connackRefusal(settings, ClientIds.TLS, uri, code, e);
         }
         if (code == MqttClientException.REASON_CODE_CLIENT_TIMEOUT || code == MqttClientException.REASON_CODE_CONNECTION_LOST
                 || Causes.has(e, EOFException.class) || Causes.has(e, SocketTimeoutException.class)) {
@@ -155,11 +150,10 @@ final class MqttChecks {
     }
 
     /** CONNECT over wss:// failed: a CONNACK refusal, or the WebSocket upgrade (the path) in words. */
-    private static StepResult diagnoseWebSocket(Settings settings, String uri, MqttException e, SSLSocketFactory sockets,
-            String clientId) {
+    private static StepResult diagnoseWebSocket(Settings settings, String uri, MqttException e, SSLSocketFactory sockets) {
         int code = e.getReasonCode();
         if (ReasonCodes.fromServer(code)) {
-            return connackRefusal(settings, uri, code, e, clientId);
+            return connackRefusal(settings, ClientIds.WSS, uri, code, e);
         }
         if (Causes.has(e, SSLException.class)) {
             return unexpected(uri, e);
@@ -182,12 +176,16 @@ final class MqttChecks {
                 "Check MQTT_HOST, and set MQTT_WS_PORT=8084.", error);
     }
 
-    private static StepResult connackRefusal(Settings settings, String uri, int code, MqttException e, String clientId) {
+    private static StepResult connackRefusal(Settings settings, String transport, String uri, int code,
+            MqttException e) {
+        String error = "CONNACK reason code " + ReasonCodes.describe(code) + " (" + Causes.exact(e) + ")";
+        if (code == ReasonCodes.CLIENT_IDENTIFIER_NOT_VALID) {
+            return ClientIdDiagnosis.refused(settings.clientIds(), transport, uri, error);
+        }
         String who = settings.username().map(user -> "user " + user)
                 .orElse("an anonymous CONNECT (MQTT_USERNAME is not set)");
         return StepResult.fail(Step.MQTT, "the broker refused " + who + " over " + uri + ": CONNACK "
-                + ReasonCodes.describe(code), ReasonCodes.connackAdvice(code, settings.username().isPresent(), clientId),
-                "CONNACK reason code " + ReasonCodes.describe(code) + " (" + Causes.exact(e) + ")");
+                + ReasonCodes.describe(code), ReasonCodes.connackAdvice(code, settings.username().isPresent()), error);
     }
 
     private static StepResult unexpected(String uri, MqttException e) {

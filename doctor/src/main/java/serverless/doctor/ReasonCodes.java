@@ -58,8 +58,11 @@ final class ReasonCodes {
         return String.format("0x%02X %s", code, WORDS.getOrDefault(code, "(reason code not in MQTT 5)"));
     }
 
-    /** What to check when the CONNACK refused the connection with {@code code}; {@code clientId} is the doctor's. */
-    static String connackAdvice(int code, boolean usernameSet, String clientId) {
+    /**
+     * What to check when the CONNACK refused the connection with {@code code}. 0x85 client identifier not valid has a
+     * diagnosis of its own ({@link ClientIdDiagnosis#refused}), which knows whose id it was.
+     */
+    static String connackAdvice(int code, boolean usernameSet) {
         if (!usernameSet && (code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED)) {
             return "Serverless has no anonymous access: export MQTT_USERNAME and MQTT_PASSWORD with a user from the"
                     + " deployment's Authentication page (Access Control -> Authentication).";
@@ -72,22 +75,8 @@ final class ReasonCodes {
             case 0x88, 0x89, 0x97, 0x9F -> "The deployment refused for capacity: check in the console that it is"
                     + " running and within its quota (sessions, connection rate), then try again.";
             case 0x8A -> "This client or user is banned on the deployment: check Access Control -> Blacklist.";
-            case CLIENT_IDENTIFIER_NOT_VALID -> clientIdAdvice(clientId);
             default -> "Include the reason code and the exact error below in a support ticket.";
         };
-    }
-
-    /**
-     * CONNACK 0x85 (MQTT 3.1.1: return code 2). The usual cause is the length: Serverless takes client ids of
-     * up to 1024 characters, but an older limit of 23 for MQTT 3.x (the MQTT 3.1 maximum) is still met on some
-     * deployments. The doctor's own id is shorter than that, so the advice is for the user's clients.
-     */
-    private static String clientIdAdvice(String clientId) {
-        return "The broker rejected the client id " + clientId + " (" + clientId.codePointCount(0, clientId.length())
-                + " characters). In your own clients keep the client id (MQTT_CLIENT_ID in the examples) short:"
-                + " Serverless accepts up to 1024 characters, some deployments only 23 for MQTT 3.x; 23 or fewer"
-                + " works everywhere. The doctor's is within that, so also check the deployment's client id rules"
-                + " in the console.";
     }
 
     /** What to check when the PUBACK refused the round trip's message to {@code topic} with {@code code}. */

@@ -23,6 +23,7 @@ record Settings(
         Optional<String> password,
         Optional<Path> caFile,
         String topic,
+        ClientIds clientIds,
         boolean checkWss) {
 
     static final int DEFAULT_TLS_PORT = 8883;
@@ -65,8 +66,11 @@ record Settings(
         }
         String topic = value(variables, "MQTT_TOPIC").map(Settings::checkedTopic)
                 .orElse("serverless-doctor/" + UUID.randomUUID().toString().substring(0, 8));
+        // Not checked here: an over-long MQTT_CLIENT_ID is what the user came to debug, so the mqtt step diagnoses it
+        // after the address, ports and TLS have been checked, rather than stop the doctor before any step.
+        ClientIds clientIds = ClientIds.of(value(variables, "MQTT_CLIENT_ID"));
         return new Settings(host, tlsPort, wsPort, wsPath, value(variables, "MQTT_USERNAME"),
-                value(variables, "MQTT_PASSWORD"), caFile, topic, checkWss);
+                value(variables, "MQTT_PASSWORD"), caFile, topic, clientIds, checkWss);
     }
 
     /** Whether MQTT_HOST is an IP literal: then no SNI can be sent and no certificate name can match. */
@@ -98,7 +102,7 @@ record Settings(
                 + ", username=" + username.orElse("<not set>")
                 + ", password=" + (password.isPresent() ? "<redacted>" : "<not set>")
                 + ", caFile=" + caFile.map(Path::toString).orElse("<not set>") + ", topic=" + topic
-                + ", checkWss=" + checkWss + "]";
+                + ", clientIds=" + clientIds.describe(checkWss) + ", checkWss=" + checkWss + "]";
     }
 
     /**

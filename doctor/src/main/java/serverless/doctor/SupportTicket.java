@@ -33,6 +33,7 @@ final class SupportTicket {
         lines.add(field("CA file", settings.caFile().map(Object::toString).orElse("not set (JDK default trust store)")));
         lines.add(field("Client", "Eclipse Paho Java MQTT v5 client " + versions.paho()
                 + ", in serverless doctor " + versions.doctor()));
+        lines.add(field("Client ids", settings.clientIds().describe(settings.checkWss())));
         lines.add(field("Java", system.getProperty("java.runtime.version", system.getProperty("java.version"))
                 + ", " + system.getProperty("java.vendor") + " (" + system.getProperty("java.vm.name") + ")"));
         lines.add(field("OS", system.getProperty("os.name") + " " + system.getProperty("os.version")

@@ -94,6 +94,19 @@ class DoctorTest {
                 () -> assertFalse(stdout().contains(PASSWORD) || stderr().contains(PASSWORD), "the password appeared"));
     }
 
+    @Test
+    void theClientIdOptionOverridesMqttClientIdAndIsShownWithTheSettings() throws IOException {
+        Map<String, String> env = Map.of("MQTT_HOST", "localhost", "MQTT_CLIENT_ID", "from-the-variable");
+
+        run(env, "--client-id=sensor-0042", "--port=" + closedPort(), "--no-wss");
+
+        List<String> lines = stdout().lines().toList();
+        assertAll(stdout(),
+                () -> assertTrue(lines.get(0).contains(", client id sensor-0042 (MQTT_CLIENT_ID, 11 characters), trust: ")),
+                () -> assertTrue(lines.contains("Client ids:         sensor-0042 (MQTT_CLIENT_ID, 11 characters) over TLS")),
+                () -> assertFalse(stdout().contains("from-the-variable")));
+    }
+
     /** A port that was free a moment ago: nothing listens on it. */
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

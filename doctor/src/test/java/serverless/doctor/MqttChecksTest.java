@@ -8,14 +8,6 @@ import org.junit.jupiter.api.Test;
 class MqttChecksTest {
 
     @Test
-    void theClientIdsAreShortEnoughForEveryBroker() {
-        String prefix = MqttChecks.clientIdPrefix();
-
-        assertTrue(prefix.matches("doctor-[0-9a-f]{8}"), prefix);
-        assertTrue((prefix + "-wss").length() <= 23, prefix);
-    }
-
-    @Test
     void aMessageThatDidNotComeBackPointsAtTheAclAndThePublishRate() {
         StepResult result = MqttChecks.notBack("serverless-doctor/3f2a9c1d", 0x00, "wss://h.example:8084/mqtt");
 

@@ -17,7 +17,7 @@ class SupportTicketTest {
 
     private static final String PASSWORD = "s3cret-Pa55-w0rd";
 
-    private final Settings settings = Settings.from(Map.of("MQTT_HOST", "abc.ala.us-east-1.emqxsl.com",
+    private Settings settings = Settings.from(Map.of("MQTT_HOST", "abc.ala.us-east-1.emqxsl.com",
             "MQTT_USERNAME", "device-1", "MQTT_PASSWORD", PASSWORD), true);
     private final Report report = new Report(new PrintStream(OutputStream.nullOutputStream()),
             new Redactor(Optional.of(PASSWORD)));
@@ -51,6 +51,9 @@ class SupportTicketTest {
                 "Password:           set (not shown)",
                 "CA file:            not set (JDK default trust store)",
                 "Client:             Eclipse Paho Java MQTT v5 client 1.2.5, in serverless doctor 1.0.0",
+                "Client ids:         " + settings.clientIds().doctorsPrefix() + "-ssl over TLS, "
+                        + settings.clientIds().doctorsPrefix() + "-wss over WebSocket (the doctor's own: MQTT_CLIENT_ID"
+                        + " not set)",
                 "Java:               17.0.15+6, Eclipse Adoptium (OpenJDK 64-Bit Server VM)",
                 "OS:                 Linux 6.1 (amd64)",
                 "Time (UTC):         2025-01-02T03:04:05Z",
@@ -58,6 +61,15 @@ class SupportTicketTest {
                 "Error:              java.net.ConnectException: Connection refused",
                 "Steps:              address PASS, ports FAIL, tls SKIP",
                 SupportTicket.END), ticket());
+    }
+
+    @Test
+    void theTicketShowsMqttClientIdAsTheIdOfTheConnectionOverTls() {
+        settings = Settings.from(Map.of("MQTT_HOST", "abc.ala.us-east-1.emqxsl.com", "MQTT_USERNAME", "device-1",
+                "MQTT_PASSWORD", PASSWORD, "MQTT_CLIENT_ID", "sensor-0042"), true);
+
+        assertTrue(ticket().contains("Client ids:         sensor-0042 (MQTT_CLIENT_ID, 11 characters) over TLS, "
+                + settings.clientIds().doctorsPrefix() + "-wss over WebSocket"), String.join("\n", ticket()));
     }
 
     @Test

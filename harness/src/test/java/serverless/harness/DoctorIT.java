@@ -21,10 +21,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import serverless.harness.Broker.Refusal;
 import serverless.harness.Broker.Trait;
 import serverless.harness.broker.FaultServer;
+import serverless.harness.broker.Quota;
 
 /**
  * The connection doctor ({@code doctor/target/doctor.jar}), run as a user runs it: against the healthy broker
@@ -42,6 +44,8 @@ class DoctorIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
     private static final List<String> STEPS = List.of("address", "ports", "tls", "sni", "mqtt", "round-trip");
     private static final Pattern STEP_LINE = Pattern.compile("^(PASS|WARN|FAIL|SKIP)  (\\S+) +(.*)$");
+    /** The doctor's own client id for its WebSocket connection, as its support ticket names it. */
+    private static final Pattern DOCTORS_WEBSOCKET_ID = Pattern.compile("\\b(doctor-[0-9a-f]{8}-wss) over WebSocket\\b");
 
     /** A fault, the verdict of every step it must lead to, and the words the diagnosing line must contain. */
     enum Diagnosis {
@@ -70,7 +74,12 @@ class DoctorIT {
         NO_CREDENTIALS(Requirement.ANY_BROKER, Fault.ANONYMOUS::injectInto,
                 "PASS PASS PASS PASS FAIL SKIP", "mqtt", "anonymous CONNECT", "CONNACK 0x8"),
         WRONG_WEBSOCKET_PATH(Refusal.WRONG_WEBSOCKET_PATH, Fault.WRONG_WEBSOCKET_PATH::injectInto,
-                "PASS PASS PASS PASS FAIL SKIP", "mqtt", "WebSocket path " + BrokerProbe.WRONG_WEBSOCKET_PATH, "HTTP 404");
+                "PASS PASS PASS PASS FAIL SKIP", "mqtt", "WebSocket path " + BrokerProbe.WRONG_WEBSOCKET_PATH, "HTTP 404"),
+        /** One over Serverless' limit: the doctor diagnoses it without sending it, so any broker will do. */
+        CLIENT_ID_TOO_LONG(Requirement.ANY_BROKER,
+                (run, bed) -> run.set("MQTT_CLIENT_ID", clientIdOf(run, Quota.CLIENT_ID_LENGTH.limit() + 1)),
+                "PASS PASS PASS PASS FAIL SKIP", "mqtt", "MQTT_CLIENT_ID is " + (Quota.CLIENT_ID_LENGTH.limit() + 1)
+                        + " characters long", "over the " + Quota.CLIENT_ID_LENGTH.limit());
 
         private final Requirement needs;
         private final BiConsumer<ExampleRun, TestBed> injection;
@@ -188,6 +197,86 @@ class DoctorIT {
             assertTrue(report.line("address").startsWith("WARN") && report.line("address").contains("IP address"),
                     result::transcript);
         }
+        if (fault == Diagnosis.CLIENT_ID_TOO_LONG) {
+            checkOverLongClientIdWasNotSent(run.environment().get("MQTT_CLIENT_ID"), result, broker);
+        }
+    }
+
+    /**
+     * The doctor diagnosed the over-long MQTT_CLIENT_ID before connecting: the broker never saw it, while the
+     * WebSocket connection, with the doctor's own id, still went through and showed the credentials work.
+     */
+    private static void checkOverLongClientIdWasNotSent(String clientId, RunResult result, Broker broker) {
+        String doctorsOwn = doctorsWebSocketId(result);
+        assertTrue(result.stdoutLines().stream().anyMatch(line -> line.trim().startsWith("wss://")
+                && line.contains(" as " + doctorsOwn + ": CONNACK 0x00 success")), result::transcript);
+        if (broker.has(Trait.CONNECTION_LOG)) {
+            // The doctor connects one after the other, each waiting for its CONNACK: once the WebSocket connection is
+            // recorded, a CONNECT over TLS before it would have been recorded too.
+            await("the broker's record of the doctor's WebSocket connection").atMost(Duration.ofSeconds(5))
+                    .until(() -> broker.connections().stream().anyMatch(connection ->
+                            connection.clientId().equals(doctorsOwn) && connection.accepted()));
+            assertTrue(broker.connections().stream().noneMatch(connection -> connection.clientId().equals(clientId))
+                            && broker.quotaRefusals().stream().noneMatch(refusal -> refusal.clientId().equals(clientId)),
+                    "the broker saw the over-long client id: the doctor sent it");
+        }
+    }
+
+    /**
+     * MQTT_CLIENT_ID, set as a user debugging their own client's id sets it, is the id the broker records for the
+     * doctor's connection over TLS; its WebSocket connection keeps an id of the doctor's own, since two connections
+     * with one id would take each other's session over. At 23 characters, what every broker must accept, every step
+     * passes; at 1024, Serverless' limit, the broker accepts it too (the doctor's limit is the broker's), and the
+     * doctor warns that only 23 is safe everywhere.
+     */
+    @CompleteTier
+    @ParameterizedTest(name = "{0} characters: mqtt {1}")
+    @CsvSource(delimiter = '|', value = {
+            "23   | PASS | CONNACK 0x00 success as ",
+            "1024 | WARN | MQTT_CLIENT_ID is 1024 characters long, over the 23 every broker must accept"})
+    void theClientIdTheUserSetIsTheOneTheBrokerRecords(int length, String mqttVerdict, String mqttPhrase, Broker broker) {
+        assumeTrue(broker.has(Trait.CONNECTION_LOG), () -> broker.lacks(Trait.CONNECTION_LOG));
+        ExampleRun run = ExampleRun.ofDoctor(broker, "doctor-id");
+        String clientId = clientIdOf(run, length);
+
+        RunResult result = run.set("MQTT_CLIENT_ID", clientId).execute();
+
+        Report report = new Report(result);
+        String sniVerdict = broker.refuses(Refusal.MISSING_SNI) ? "PASS" : "WARN";
+        String shown = clientId.substring(0, Math.min(length, 64)); // the doctor shortens longer ids in its report
+        assertAll(result.transcript(),
+                () -> assertEquals(0, result.exitCode(), "exit code"),
+                () -> assertEquals(List.of("PASS", "PASS", "PASS", sniVerdict, mqttVerdict, "PASS"), report.verdicts()),
+                () -> assertTrue(report.line("mqtt").contains(mqttPhrase), "the mqtt step says: " + mqttPhrase),
+                () -> assertEquals(mqttVerdict.equals("WARN") ? 1 : 0, report.count("Note: This deployment accepted it."),
+                        "the note on the client id, only for a warning"),
+                () -> assertTrue(result.stdoutLines().get(0).contains(", client id " + shown), "the settings line"),
+                () -> assertTrue(result.stdoutLines().stream().anyMatch(line -> line.startsWith("Client ids:         " + shown)
+                        && line.contains("(MQTT_CLIENT_ID, " + length + " characters) over TLS")), "the ticket"),
+                () -> assertCommonPromises(result, broker));
+        String doctorsOwn = doctorsWebSocketId(result);
+        await("the broker's record of the doctor's connections").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertTrue(broker.connections().stream().anyMatch(connection -> connection.clientId().equals(clientId)
+                            && connection.accepted() && connection.transport() == Transport.TLS
+                            && connection.username().equals(broker.username())
+                            && connection.sniHostname().equals(broker.host())),
+                    () -> "no accepted connection over TLS as " + clientId + " in " + broker.connections());
+            assertTrue(broker.connections().stream().anyMatch(connection -> connection.clientId().equals(doctorsOwn)
+                            && connection.accepted() && connection.transport() == Transport.WSS),
+                    () -> "no accepted connection over WSS as " + doctorsOwn + " in " + broker.connections());
+        });
+    }
+
+    /** A client id of {@code length} characters, unique to {@code run}, so that no other run's record can match it. */
+    private static String clientIdOf(ExampleRun run, int length) {
+        String unique = run.clientId() + "-";
+        return unique + "c".repeat(length - unique.length());
+    }
+
+    private static String doctorsWebSocketId(RunResult result) {
+        Matcher matcher = DOCTORS_WEBSOCKET_ID.matcher(result.stdout());
+        assertTrue(matcher.find(), () -> "no client id of the doctor's own over WebSocket in: " + result.transcript());
+        return matcher.group(1);
     }
 
     /** A port that accepts TCP and then never says anything: the TLS step must give up within its bound. */

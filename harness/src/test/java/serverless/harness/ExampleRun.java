@@ -48,9 +48,13 @@ public final class ExampleRun {
                 .unset("MQTT_CLIENT_ID").unset("MQTT_TOPIC");
     }
 
-    /** A run of the doctor, which checks both transports: MQTT_PORT and MQTT_WS_PORT, MQTT_WS_PATH. */
+    /**
+     * A run of the doctor, which checks both transports: MQTT_PORT and MQTT_WS_PORT, MQTT_WS_PATH. MQTT_CLIENT_ID is
+     * left unset, as a user runs the doctor: it then names its own client ids ({@code doctor-<8 hex digits>-ssl} and
+     * {@code -wss}), and {@link #clientId()} names only the run's log. A test of the user's client id sets it.
+     */
     public static ExampleRun ofDoctor(Broker broker, String name) {
-        return new ExampleRun(JavaProgram.DOCTOR, broker, name, broker.endpoint().variables());
+        return new ExampleRun(JavaProgram.DOCTOR, broker, name, broker.endpoint().variables()).unset("MQTT_CLIENT_ID");
     }
 
     public ExampleRun set(String variable, String value) {
