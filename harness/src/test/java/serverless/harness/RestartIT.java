@@ -92,15 +92,10 @@ class RestartIT {
      * did not (a Paho example's second attempt came too late).
      */
     private static final int AT_ONE_UNANSWERED_RECONNECT = 4;
-    /**
-     * Examples known not to give up a reconnect that is never answered, and why: not run in that test, and
-     * reported as skipped with the reason, never passed.
-     */
-    private static final Map<Example, String> NO_BOUND_ON_A_RECONNECT = Map.of(
-            Example.QUARKUS, "known gap: Quarkus' MQTT connector (SmallRye on vertx-mqtt) waits for a reconnect's CONNACK"
-                    + " without a bound and gives the application no way to abort the connect");
     /** When each restart began and ended, for a failure's message. */
     private static final List<Map.Entry<Instant, Instant>> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When each example's connection was dropped before its reconnect was left unanswered, by client id. */
+    private static final Map<String, Instant> droppedBeforeUnanswered = new java.util.concurrent.ConcurrentHashMap<>();
 
     @TestFactory
     Stream<DynamicTest> everyExampleSurvivesABrokerRestart(TestBed bed) throws Exception {
@@ -140,26 +135,24 @@ class RestartIT {
      * must when a deployment that is restarting takes the connection and never sends the CONNACK: Paho, for one,
      * would wait for it for ever (eclipse-paho/paho.mqtt.java#511), and the run would never recover. Each example
      * is held in the middle of its run, as for the restart; then every connection is dropped and the broker leaves
-     * new connections unanswered (TLS completes, the CONNECT gets nothing) until it has left a reconnect of every
-     * example so. After that it answers again, and every example must still end with every message back.
-     * Over MQTT over TLS only: the WebSocket front would leave the HTTP upgrade unanswered, before any CONNECT.
+     * new connections unanswered (TLS completes, over WebSocket the upgrade too, and the CONNECT gets nothing) until
+     * it has left a reconnect of every example so. After that it answers again, and every example must still end with
+     * every message back. Every example: none may wait for a CONNACK without a bound.
      */
     @TestFactory
     Stream<DynamicTest> everyExampleGivesUpAReconnectNobodyAnswers(TestBed bed) {
         LocalDeployment deployment = bed.localDeployment();
-        List<Example> reconnecting = Arrays.stream(Example.values()).filter(example -> example.unavailableReason().isEmpty()
-                && example.transport() == Transport.TLS && !NO_BOUND_ON_A_RECONNECT.containsKey(example)).toList();
+        List<Example> reconnecting = Arrays.stream(Example.values()).filter(example -> example.unavailableReason().isEmpty())
+                .toList();
         Runs runs = interruptInGroups(reconnecting, deployment, new Interruption("unanswered-", UNANSWERED_MESSAGES,
                 BEFORE_UNANSWERED, AT_ONE_UNANSWERED_RECONNECT, clientIds -> leaveReconnectsUnanswered(deployment.broker(), clientIds)));
         return Arrays.stream(Example.values()).map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
             example.unavailableReason().ifPresent(Assumptions::abort);
-            assumeTrue(example.transport() == Transport.TLS, "over WebSocket the unanswered part is the HTTP"
-                    + " upgrade, not the CONNECT; Paho's bound on a reconnect is unit-tested (ReconnectingCallbackTest)");
-            Optional.ofNullable(NO_BOUND_ON_A_RECONNECT.get(example)).ifPresent(Assumptions::abort);
             ExampleRun run = runs.planned().get(example);
             RunResult result = runs.results().get(example);
             long leftUnanswered = deployment.broker().unansweredClientIds().stream().filter(run.clientId()::equals).count();
-            String unanswered = "reconnects left unanswered: " + leftUnanswered + "; PUBLISHes refused over a quota: "
+            String unanswered = "reconnects left unanswered: " + leftUnanswered + "; accepted again "
+                    + acceptedAgainAfterTheDrop(deployment, run) + " after the drop; PUBLISHes refused over a quota: "
                     + quotaRefusalsOf(deployment, run);
             assertTrue(leftUnanswered >= 1, () -> "no reconnect of it was left unanswered: " + result.transcript());
             try {
@@ -191,6 +184,8 @@ class RestartIT {
     private static void leaveReconnectsUnanswered(LocalBroker broker, Set<String> clientIds) {
         broker.leaveNewConnectionsUnanswered();
         try {
+            Instant dropTime = Instant.now();
+            clientIds.forEach(clientId -> droppedBeforeUnanswered.put(clientId, dropTime));
             int dropped = broker.dropConnections();
             broker.releasePublishes();
             await("a reconnect of every example left unanswered").atMost(TO_THE_HOLD).pollInterval(Duration.ofMillis(50))
@@ -225,6 +220,20 @@ class RestartIT {
             results.putAll(ran.results());
         }
         return new Runs(planned, results);
+    }
+
+    /**
+     * For the report: how long after its connection was dropped the broker accepted the example again, its back-off
+     * before the attempt left unanswered, its own bound on that attempt and its back-off after it together.
+     */
+    private static String acceptedAgainAfterTheDrop(Broker broker, ExampleRun run) {
+        Instant dropped = droppedBeforeUnanswered.get(run.clientId());
+        if (dropped == null) {
+            return "(never dropped)";
+        }
+        return broker.connections().stream()
+                .filter(c -> c.clientId().equals(run.clientId()) && c.accepted() && c.time().isAfter(dropped))
+                .map(c -> Duration.between(dropped, c.time()).toMillis() + " ms").findFirst().orElse("never");
     }
 
     /** How many of this run's PUBLISHes the broker refused over a quota. */

@@ -206,9 +206,9 @@ public final class LocalBroker implements AutoCloseable {
 
     /**
      * Until {@link #answerNewConnections()}, every new connection to the MQTT-over-TLS and WSS ports is accepted
-     * and its TLS handshake completed, and then nothing answers it, not even its CONNECT, as a deployment that
-     * is restarting may: a client has to give up such an attempt itself and try again. Connections already
-     * open, and those to the TLS 1.2 ports, are not affected.
+     * and its TLS handshake completed (on the WSS port its WebSocket upgrade answered too), and then nothing answers
+     * it, not even its CONNECT, as a deployment that is restarting may: a client has to give up such an attempt itself
+     * and try again. Connections already open, and those to the TLS 1.2 ports, are not affected.
      */
     public void leaveNewConnectionsUnanswered() {
         serverlessPorts.leaveNewConnectionsUnanswered(true);
@@ -359,7 +359,7 @@ public final class LocalBroker implements AutoCloseable {
             // The WSS front terminates TLS itself, so that it can answer a wrong path with HTTP 404 as EMQX does.
             wssFront = SniFront.startWebSocket(broker.host,
                     new InetSocketAddress(LOOPBACK, internalWssPort), WS_PATH, tls,
-                    SniFront.DEFAULT_HELLO_TIMEOUT, broker.refusals::add);
+                    SniFront.DEFAULT_HELLO_TIMEOUT, broker.refusals::add, broker.unansweredClientIds::add);
         }
 
         int dropConnections() {

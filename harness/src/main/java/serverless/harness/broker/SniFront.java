@@ -49,7 +49,8 @@ import serverless.harness.broker.HandshakeRefusal.Reason;
  * leg that repeats the client's handshake, so the broker still sees the client's SNI and TLS version.
  *
  * <p>Either front can also leave new connections unanswered ({@link #leaveNewConnectionsUnanswered}): it then
- * completes the TLS handshake itself and answers nothing at all, as a deployment that is restarting may.
+ * completes the TLS handshake itself and answers nothing to the CONNECT, as a deployment that is restarting may; the
+ * WebSocket front first answers the upgrade ({@link UnansweredWebSocket}), so that the CONNECT comes.
  */
 public final class SniFront implements AutoCloseable {
 
@@ -131,12 +132,13 @@ public final class SniFront implements AutoCloseable {
      * Starts the WebSocket front: the same SNI check, then TLS with {@code tls} and a request on any path but
      * {@code webSocketPath} answered with HTTP 404 (refusal {@link Reason#WRONG_WEBSOCKET_PATH}); the rest goes
      * on to {@code backend}, the broker's internal TLS WebSocket listener. {@code helloTimeout} bounds the
-     * ClientHello, and then the TLS handshake and request head together.
+     * ClientHello, and then the TLS handshake and request head together. The client id of each CONNECT left
+     * unanswered ({@link #leaveNewConnectionsUnanswered}) goes to {@code unansweredClientIds}.
      */
     public static SniFront startWebSocket(String expectedHost, InetSocketAddress backend, String webSocketPath,
-            FrontTls tls, Duration helloTimeout, Consumer<HandshakeRefusal> refusals) {
+            FrontTls tls, Duration helloTimeout, Consumer<HandshakeRefusal> refusals, Consumer<String> unansweredClientIds) {
         return new SniFront(Transport.WSS, expectedHost, backend, helloTimeout, refusals, webSocketPath, tls,
-                id -> { });
+                unansweredClientIds);
     }
 
     /** The public port, on 127.0.0.1. */
@@ -173,7 +175,9 @@ public final class SniFront implements AutoCloseable {
     /**
      * Until {@link #answerNewConnections()}, accepts every new connection with the right SNI and completes its TLS
      * handshake, then answers nothing, the CONNECT included ({@link UnansweredConnect}), as a deployment that is
-     * restarting may: a client must give up such an attempt itself and try again. Needs the front's TLS.
+     * restarting may: a client must give up such an attempt itself and try again. The WebSocket front answers the
+     * upgrade on its path first (101 Switching Protocols, {@link UnansweredWebSocket}), and nothing after it. Needs the
+     * front's TLS.
      */
     public void leaveNewConnectionsUnanswered() {
         if (tls == null) {
@@ -264,6 +268,10 @@ public final class SniFront implements AutoCloseable {
                 if (!decided && ctx.channel().isActive()) {
                     decide();
                     ctx.pipeline().addAfter(ctx.name(), "unanswered", new UnansweredConnect(unansweredClientIds));
+                    if (webSocketPath != null) { // the CONNECT comes after the upgrade, in WebSocket frames
+                        ctx.pipeline().addAfter(ctx.name(), "unanswered-websocket",
+                                new UnansweredWebSocket(expectedHost, webSocketPath));
+                    }
                     ctx.pipeline().replace(this, "tls", tls.serverHandler(ctx.alloc()));
                 }
                 return;

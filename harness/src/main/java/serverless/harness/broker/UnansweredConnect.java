@@ -13,8 +13,8 @@ import java.util.function.Consumer;
  * The end of a connection that a front accepted, and whose TLS handshake it completed, but that nothing will
  * ever answer, as a deployment that is restarting may leave one: it reads the client's MQTT CONNECT, reports
  * the client id in it, and throws away everything the client sends. It writes nothing; the connection stays
- * open until the client gives up or the front drops it. (A WebSocket client's upgrade request is thrown away
- * likewise; it carries no client id, so nothing is reported.)
+ * open until the client gives up or the front drops it. On the WebSocket front it sits behind an
+ * {@link UnansweredWebSocket}, which answers the upgrade and hands it the MQTT bytes out of the client's frames.
  */
 final class UnansweredConnect extends ChannelInboundHandlerAdapter {
 

@@ -15,12 +15,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import serverless.harness.CompleteTier;
 import serverless.harness.broker.FakeWebSocketBackend.Connection;
 import serverless.harness.broker.HandshakeRefusal.Reason;
 import serverless.harness.pki.TestPki;
@@ -235,10 +240,97 @@ class SniFrontTest {
         }
     }
 
+    @Test
+    @CompleteTier // only RestartIT's unanswered reconnect uses it
+    void leftUnansweredTheTcpFrontCompletesTlsAndRecordsTheConnectItNeverAnswers() throws Exception {
+        List<String> unanswered = new CopyOnWriteArrayList<>();
+        try (SniFront tcpFront = SniFront.start(Transport.TLS, HOST, loopback(backend.port()), Duration.ofSeconds(5),
+                refusals::add, FrontTls.of(pki.serverKeyStore(), pki.keyStorePassword(), ca, List.of()), unanswered::add)) {
+            tcpFront.leaveNewConnectionsUnanswered();
+            int before = backend.connections();
+            try (SSLSocket socket = TestTls.handshake(ca, HOST, tcpFront.port(), null, true)) {
+                socket.getOutputStream().write(connect("tcp-unanswered"));
+                await().atMost(Duration.ofSeconds(5)).until(() -> unanswered.contains("tcp-unanswered"));
+                assertSilent(socket);
+            }
+            assertEquals(before, backend.connections(), "nothing reached the backend");
+        }
+    }
+
+    @Test
+    @CompleteTier // only RestartIT's unanswered reconnect uses it
+    void leftUnansweredTheWebSocketFrontAnswersTheUpgradeThenNothingAndRecordsTheConnect() throws Exception {
+        List<String> unanswered = new CopyOnWriteArrayList<>();
+        try (SniFront front = webSocketFront(List.of(), unanswered::add)) {
+            front.leaveNewConnectionsUnanswered();
+            String marker = UUID.randomUUID().toString();
+            try (SSLSocket socket = TestTls.handshake(ca, HOST, front.port(), null, true)) {
+                socket.getOutputStream().write(upgrade("/mqtt", marker));
+                String answer = readHead(socket.getInputStream()).toLowerCase(Locale.ROOT);
+                assertTrue(answer.startsWith("http/1.1 101 switching protocols\r\n"), answer);
+                // RFC 6455's own example: this accept value belongs to the key upgrade() sends.
+                assertTrue(answer.contains("\r\nsec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo=\r\n"), answer);
+                assertTrue(answer.contains("\r\nsec-websocket-protocol: mqtt\r\n"), answer);
+                // The CONNECT split over two frames, as a client may send it; then a ping, which gets no pong either.
+                byte[] connect = connect("ws-unanswered");
+                OutputStream out = socket.getOutputStream();
+                out.write(maskedFrame(0x2, Arrays.copyOfRange(connect, 0, 7)));
+                out.write(maskedFrame(0x2, Arrays.copyOfRange(connect, 7, connect.length)));
+                out.write(maskedFrame(0x9, new byte[] {'p'}));
+                await().atMost(Duration.ofSeconds(5)).until(() -> unanswered.contains("ws-unanswered"));
+                assertSilent(socket);
+            }
+            assertTrue(wssBackend.connections().stream().noneMatch(c -> c.headText().contains(marker)),
+                    "the upgrade never reached the broker");
+
+            front.answerNewConnections();
+            try (SSLSocket again = upgraded(front.port())) {
+                assertEcho(again, new byte[] {1, 2, 3}); // relayed to the broker again
+            }
+        }
+    }
+
     private static SniFront webSocketFront(List<String> protocols) throws IOException {
+        return webSocketFront(protocols, id -> { });
+    }
+
+    private static SniFront webSocketFront(List<String> protocols, Consumer<String> unansweredClientIds) throws IOException {
         return SniFront.startWebSocket(HOST, loopback(wssBackend.port()), "/mqtt",
                 FrontTls.of(pki.serverKeyStore(), pki.keyStorePassword(), ca, protocols), Duration.ofSeconds(5),
-                refusals::add);
+                refusals::add, unansweredClientIds);
+    }
+
+    /** Nothing comes back within half a second: the front neither answers nor closes. */
+    private static void assertSilent(SSLSocket socket) throws IOException {
+        socket.setSoTimeout(500);
+        assertThrows(SocketTimeoutException.class, () -> socket.getInputStream().read(), "no answer at all");
+    }
+
+    /** An MQTT 3.1.1 CONNECT of {@code clientId}, with a user name after it. */
+    private static byte[] connect(String clientId) {
+        byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) 0x82, 0, 60, 0, (byte) id.length});
+        body.writeBytes(id);
+        body.writeBytes(new byte[] {0, 4, 'u', 's', 'e', 'r'});
+        ByteArrayOutputStream packet = new ByteArrayOutputStream();
+        packet.write(0x10);
+        packet.write(body.size()); // under 128: one byte of remaining length
+        packet.writeBytes(body.toByteArray());
+        return packet.toByteArray();
+    }
+
+    /** A final WebSocket frame of {@code opcode} from a client, masked as RFC 6455 requires of one. */
+    private static byte[] maskedFrame(int opcode, byte[] payload) {
+        byte[] mask = {0x11, 0x22, 0x33, 0x44};
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x80 | opcode);
+        frame.write(0x80 | payload.length); // under 126: the length in one byte
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        return frame.toByteArray();
     }
 
     /** A TLS connection through {@code port} that has upgraded to WebSocket on /mqtt. */
