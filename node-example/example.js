@@ -78,8 +78,8 @@ async function run(settings) {
     reportReconnects(client);
     client.on('message', (topic, payload) => roundTrip.receive(payload.toString('utf8')));
 
-    // 4. Subscribe first, so our own messages come back to us. The broker refuses with SUBACK 0x80
-    //    (usually the ACL).
+    // 4. Subscribe first, so our own messages come back to us. The broker refuses with SUBACK 0x80 (the ACL,
+    //    or Serverless' subscription quota).
     const granted = await within(client.subscribeAsync(settings.topic, { qos: 1 }).catch((error) => {
       throw error.code === 0x80 ? new SubscriptionRefused(error.message) : error;
     }), 'the SUBACK');

@@ -12,7 +12,7 @@ const IDENTIFIER_REJECTED = 2;
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
 
-/** The broker refused the subscription (SUBACK 0x80), usually the ACL. */
+/** The broker refused the subscription (SUBACK 0x80): the ACL, or Serverless' subscription quota. */
 class SubscriptionRefused extends Error {}
 
 /** The first connect did not finish within the bound (10 s). */
@@ -66,8 +66,9 @@ function describeConnectionFailure(error, settings) {
       + ' connection was lost, that the deployment is running (its status in the console).' + rate;
   }
   if (error instanceof SubscriptionRefused) {
-    return 'The broker refused the subscription to MQTT_TOPIC.'
-      + " Check that the user's ACL allows it to subscribe to that topic.";
+    return 'The broker refused the subscription to MQTT_TOPIC (SUBACK 0x80 failure).'
+      + " Check that the user's ACL allows it to subscribe to that topic (the deployment's Authorization page),"
+      + " and Serverless' subscription quota: at most 10 subscriptions per client and 10 levels per topic filter.";
   }
   if (code === IDENTIFIER_REJECTED) {
     const length = settings === undefined ? 0 : [...settings.clientId].length;

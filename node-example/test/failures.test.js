@@ -33,7 +33,8 @@ const CASES = [
   ['no CONNACK in time', new ConnectTimeout('no CONNACK within 10 s'), ['timed out']],
   ['socket timeout', failure('ETIMEDOUT'), ['timed out']],
   ['not resolved', failure('ENOTFOUND', 'getaddrinfo ENOTFOUND nowhere.invalid'), ['could not be resolved']],
-  ['SUBACK 0x80', new SubscriptionRefused('SUBACK 0x80'), ['refused the subscription', 'ACL']],
+  ['SUBACK 0x80', new SubscriptionRefused('SUBACK 0x80'),
+    ['refused the subscription', 'SUBACK 0x80', 'ACL', 'Authorization page', '10 subscriptions', '10 levels']],
   ['messages missing', new Stalled('20 of 30 messages did not come back within 20 s of the last one', true),
     ['did not come back', '20 of 30', 'ACL', 'MQTT_PUBLISH_RATE']],
 ];
