@@ -18,6 +18,15 @@ class SubscriptionRefused extends Error {}
 /** The first connect did not finish within the bound (10 s). */
 class ConnectTimeout extends Error {}
 
+/**
+ * What a rejected subscribeAsync means. MQTT.js (5.16) rejects a SUBACK that refuses with the SUBACK itself
+ * (error.packet.granted holds 0x80) and no error code; any other rejection is passed on as it is.
+ */
+function subscribeFailure(error) {
+  const granted = error && error.packet && error.packet.granted;
+  return Array.isArray(granted) && granted.some((code) => code >= 0x80) ? new SubscriptionRefused(error.message) : error;
+}
+
 // OpenSSL's verification results, as Node.js names them in error.code.
 const UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -134,4 +143,4 @@ function describeConnectionFailure(error, settings) {
     + ' (with the deployment, client type and version, and your code without the password).';
 }
 
-module.exports = { report, describe, reason, SubscriptionRefused, ConnectTimeout };
+module.exports = { report, describe, reason, subscribeFailure, SubscriptionRefused, ConnectTimeout };
