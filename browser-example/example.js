@@ -117,10 +117,10 @@ async function roundTrip(settings) {
     // 3. Subscribe at QoS 1. A SUBACK reason code of 0x80 or more is a refusal: on Serverless the ACL as often as
     //    its subscription quota (10 subscriptions per client, 10 levels per topic filter).
     const received = nextMessage(client, settings.topic);
-    const [grant] = await client.subscribeAsync(settings.topic, { qos: 1 });
-    if (grant.qos >= 0x80) {
+    const suback = await subscribe(client, settings.topic);
+    if (suback >= 0x80) {
       throw new Failure('subscribe-refused', `The broker refused the subscription to ${settings.topic} `
-        + `(SUBACK ${named(grant.qos)}). Check that the user's ACL allows it to subscribe to this topic (the `
+        + `(SUBACK ${named(suback)}). Check that the user's ACL allows it to subscribe to this topic (the `
         + 'deployment\'s Authorization page), and Serverless\' subscription quota: at most 10 subscriptions per client '
         + 'and 10 levels per topic filter');
     }
@@ -149,6 +149,23 @@ async function roundTrip(settings) {
     step('disconnected', 'Disconnected');
   } finally {
     client.end(true); // after a failure: close at once, no reconnect (nothing happens if already ended)
+  }
+}
+
+/**
+ * Subscribes to `topic` at QoS 1 and resolves with the SUBACK's code: the granted QoS, or a refusal (0x80 or more).
+ * mqtt.js (5.16) rejects a refusal, with the SUBACK itself (error.packet.granted) and no code of its own.
+ */
+async function subscribe(client, topic) {
+  try {
+    const [grant] = await client.subscribeAsync(topic, { qos: 1 });
+    return grant.qos;
+  } catch (error) {
+    const granted = error && error.packet && error.packet.granted;
+    if (Array.isArray(granted) && granted[0] >= 0x80) {
+      return granted[0];
+    }
+    throw error;
   }
 }
 
