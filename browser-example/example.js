@@ -11,6 +11,13 @@ const CONNECT_TIMEOUT_MS = 10_000; // the first CONNACK, as every example: 10 s
 const ROUND_TRIP_TIMEOUT_MS = 20_000; // the message back
 const PROBE_TIMEOUT_MS = 2_000; // the HTTPS request that tells a wrong path from an unreachable server
 const SESSION_EXPIRY_S = 300; // the session outlives a dropped connection for 5 minutes
+/** The refusals a PUBACK or SUBACK may carry, MQTT 5 reason codes of 0x80 or more (OASIS MQTT 5.0, 3.4.2.1 and 3.9.3). */
+const REFUSALS = {
+  0x80: 'unspecified error', 0x83: 'implementation specific error', 0x87: 'not authorized',
+  0x8f: 'topic filter invalid', 0x90: 'topic name invalid', 0x91: 'packet identifier in use', 0x97: 'quota exceeded',
+  0x99: 'payload format invalid', 0x9e: 'shared subscriptions not supported',
+  0xa1: 'subscription identifiers not supported', 0xa2: 'wildcard subscriptions not supported',
+};
 
 const form = document.getElementById('settings');
 const run = document.getElementById('run');
@@ -107,17 +114,20 @@ async function roundTrip(settings) {
     step('connected', `Connected with client id ${settings.clientId}`);
     keepConnected(client);
 
-    // 3. Subscribe at QoS 1. A SUBACK reason code of 0x80 or more is a refusal (the ACL, Serverless' quotas).
+    // 3. Subscribe at QoS 1. A SUBACK reason code of 0x80 or more is a refusal: on Serverless the ACL as often as
+    //    its subscription quota (10 subscriptions per client, 10 levels per topic filter).
     const received = nextMessage(client, settings.topic);
-    const [grant] = await client.subscribeAsync(settings.topic, { qos: 1 });
-    if (grant.qos >= 0x80) {
+    const suback = await subscribe(client, settings.topic);
+    if (suback >= 0x80) {
       throw new Failure('subscribe-refused', `The broker refused the subscription to ${settings.topic} `
-        + `(reason code 0x${grant.qos.toString(16)}). Check that the user's ACL allows it to subscribe to this topic`);
+        + `(SUBACK ${named(suback)}). Check that the user's ACL allows it to subscribe to this topic (the `
+        + 'deployment\'s Authorization page), and Serverless\' subscription quota: at most 10 subscriptions per client '
+        + 'and 10 levels per topic filter');
     }
     step('subscribed', `Subscribed to ${settings.topic} at QoS 1`);
 
     // 4. Publish at QoS 1: the promise settles with the PUBACK; a reason code of 0x80 or more rejects it
-    //    (0x87 the ACL, 0x97 more than Serverless' 10 messages per second from one client).
+    //    (0x87 the ACL, 0x97 more than Serverless' 10 messages per second from one client), and the line says which.
     const payload = `Hello from ${settings.clientId} #1`;
     try {
       await client.publishAsync(settings.topic, payload, { qos: 1 });
@@ -139,6 +149,23 @@ async function roundTrip(settings) {
     step('disconnected', 'Disconnected');
   } finally {
     client.end(true); // after a failure: close at once, no reconnect (nothing happens if already ended)
+  }
+}
+
+/**
+ * Subscribes to `topic` at QoS 1 and resolves with the SUBACK's code: the granted QoS, or a refusal (0x80 or more).
+ * mqtt.js (5.16) rejects a refusal, with the SUBACK itself (error.packet.granted) and no code of its own.
+ */
+async function subscribe(client, topic) {
+  try {
+    const [grant] = await client.subscribeAsync(topic, { qos: 1 });
+    return grant.qos;
+  } catch (error) {
+    const granted = error && error.packet && error.packet.granted;
+    if (Array.isArray(granted) && granted[0] >= 0x80) {
+      return granted[0];
+    }
+    throw error;
   }
 }
 
@@ -222,16 +249,38 @@ async function closedBeforeUpgrade(settings, closeCode) {
   // [END probe]
 }
 
+/** The PUBACK's refusal, by its reason code, with what to check for it on Serverless. */
 function publishFailure(error) {
-  if (error.code === 0x97) {
-    return new Failure('quota-exceeded', 'The broker refused the message with reason code 0x97 (quota exceeded): '
-      + 'a Serverless deployment allows one client 10 messages per second');
+  if (typeof error.code !== 'number' || error.code < 0x80) {
+    return new Failure('publish-refused', `The broker refused the message: ${error.message}`);
   }
-  if (error.code === 0x87) {
-    return new Failure('publish-refused', 'The broker refused the message (reason code 0x87, not authorized). '
-      + 'Check that the user\'s ACL allows it to publish to this topic');
+  const refused = `The broker refused the message with reason code ${named(error.code, true)}`;
+  switch (error.code) {
+    case 0x97:
+      return new Failure('quota-exceeded', `${refused}: a Serverless deployment allows one client 10 messages per second`);
+    case 0x87:
+      return new Failure('publish-refused', `${refused}: the user's ACL does not allow publishing on this topic. `
+        + 'Check the deployment\'s Authorization page, or enter a Topic the user may publish on');
+    case 0x90:
+      return new Failure('publish-refused', `${refused}: it does not take this topic to publish on. Check Topic: a `
+        + 'plain topic name such as serverless-examples/test, not one that starts with $ (the broker\'s own)');
+    case 0x99:
+      return new Failure('publish-refused', `${refused}: it did not take the message's payload. Check what the `
+        + 'deployment validates on this topic (its rules or message validation)');
+    case 0x80:
+      return new Failure('publish-refused', `${refused}, without saying why. Check the deployment's status in the `
+        + 'console, and that the user\'s ACL allows publishing on this topic (the deployment\'s Authorization page)');
+    default:
+      return new Failure('publish-refused', `${refused}. Check the deployment's status in the console, and give this `
+        + 'reason code in a support ticket');
   }
-  return new Failure('publish-refused', `The broker refused the message: ${error.message}`);
+}
+
+/** "0x8F topic filter invalid", or with `bracketed` "0x87 (not authorized)": a reason code and its name. */
+function named(code, bracketed = false) {
+  const name = REFUSALS[code] || 'not in MQTT 5\'s list';
+  const hex = `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+  return bracketed ? `${hex} (${name})` : `${hex} ${name}`;
 }
 
 /**

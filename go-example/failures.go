@@ -19,7 +19,7 @@ import (
 	"github.com/eclipse/paho.mqtt.golang/packets"
 )
 
-// errSubscriptionRefused: the broker refused the subscription (SUBACK 0x80), usually the ACL.
+// errSubscriptionRefused: the broker refused the subscription (SUBACK 0x80): the ACL, or Serverless' subscription quota.
 var errSubscriptionRefused = errors.New("SUBACK 0x80: the broker refused the subscription")
 
 // timeoutError: no answer within the bound (10 s).
@@ -114,8 +114,9 @@ func describeConnectionFailure(err error, settings *Settings) string {
 		return stalled.Error() + ". Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC, and," +
 			" if the connection was lost, that the deployment is running (its status in the console)." + rate
 	case errors.Is(err, errSubscriptionRefused):
-		return "The broker refused the subscription to MQTT_TOPIC." +
-			" Check that the user's ACL allows it to subscribe to that topic."
+		return "The broker refused the subscription to MQTT_TOPIC (SUBACK 0x80 failure)." +
+			" Check that the user's ACL allows it to subscribe to that topic (the deployment's Authorization page)," +
+			" and Serverless' subscription quota: at most 10 subscriptions per client and 10 levels per topic filter."
 	case errors.Is(err, packets.ErrorRefusedIDRejected):
 		length := 0
 		if settings != nil {

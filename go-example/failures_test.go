@@ -182,7 +182,7 @@ func TestEachRealFailureHasItsPhrase(t *testing.T) {
 		{"CONNACK identifier rejected", "localhost", tlsThen(serverTLS, mqttServer(2, 1)), ca.pool,
 			[]string{"client id", "MQTT_CLIENT_ID", "23", "7 characters"}},
 		{"SUBACK 0x80", "localhost", tlsThen(serverTLS, mqttServer(0, 0x80)), ca.pool,
-			[]string{"refused the subscription", "ACL"}},
+			[]string{"refused the subscription", "SUBACK 0x80", "ACL", "Authorization page", "10 subscriptions", "10 levels"}},
 		{"untrusted chain", "localhost", tlsThen(serverTLS, nil), newTestCA(t).pool, []string{"not trusted"}},
 		{"system trust store", "localhost", tlsThen(serverTLS, nil), nil, []string{"not trusted"}},
 		{"expired", "localhost", tlsThen(&tls.Config{Certificates: []tls.Certificate{

@@ -99,8 +99,8 @@ func run(settings Settings, out io.Writer) error {
 	defer client.Disconnect(0) // after a failure: close at once; a no-op after the DISCONNECT below
 	fmt.Fprintf(out, "Connected with client id %s\n", settings.ClientID)
 
-	// 4. Subscribe first, so our own messages come back to us. The broker refuses with SUBACK 0x80 (usually
-	//    the ACL). No handler here: the default one above gets every message.
+	// 4. Subscribe first, so our own messages come back to us. The broker refuses with SUBACK 0x80 (the ACL,
+	//    or Serverless' subscription quota). No handler here: the default one above gets every message.
 	subscribe := client.Subscribe(settings.Topic, 1, nil)
 	if !subscribe.WaitTimeout(timeout) {
 		return &timeoutError{what: fmt.Sprintf("no SUBACK within %d s", int(timeout.Seconds()))}

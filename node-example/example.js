@@ -8,7 +8,7 @@
 const net = require('node:net');
 const mqtt = require('mqtt');
 const { fromEnvironment, trustDescription } = require('./lib/settings');
-const { report, reason, SubscriptionRefused, ConnectTimeout } = require('./lib/failures');
+const { report, reason, subscribeFailure, SubscriptionRefused, ConnectTimeout } = require('./lib/failures');
 const { RoundTrip, windowFor } = require('./lib/round-trip');
 const { PublishPace } = require('./lib/publish-pace');
 
@@ -78,10 +78,10 @@ async function run(settings) {
     reportReconnects(client);
     client.on('message', (topic, payload) => roundTrip.receive(payload.toString('utf8')));
 
-    // 4. Subscribe first, so our own messages come back to us. The broker refuses with SUBACK 0x80
-    //    (usually the ACL).
+    // 4. Subscribe first, so our own messages come back to us. The broker refuses with SUBACK 0x80 (the ACL,
+    //    or Serverless' subscription quota).
     const granted = await within(client.subscribeAsync(settings.topic, { qos: 1 }).catch((error) => {
-      throw error.code === 0x80 ? new SubscriptionRefused(error.message) : error;
+      throw subscribeFailure(error);
     }), 'the SUBACK');
     if (granted.length === 0 || granted[0].qos === 0x80) {
       throw new SubscriptionRefused('SUBACK 0x80');

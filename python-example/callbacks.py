@@ -126,7 +126,7 @@ class Callbacks:
     # [END unanswered]
 
     def on_subscribe(self, client, userdata, mid, reason_code_list, properties) -> None:
-        # SUBACK 0x80: the broker refused the subscription (usually the ACL).
+        # SUBACK 0x80: the broker refused the subscription (the ACL, or Serverless' subscription quota).
         self._subscription_refused = any(code.is_failure for code in reason_code_list)
         self._suback.set()
 

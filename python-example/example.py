@@ -81,8 +81,8 @@ def run(settings: Settings) -> None:
         callbacks.await_first_connack(max(deadline - time.monotonic(), 0.1))
         print(f"Connected with client id {settings.client_id}", flush=True)
 
-        # 4. Subscribe first, so our own messages come back to us. The broker refuses with SUBACK 0x80
-        #    (usually the ACL).
+        # 4. Subscribe first, so our own messages come back to us. The broker refuses with SUBACK 0x80 (the
+        #    ACL, or Serverless' subscription quota).
         client.subscribe(settings.topic, qos=1)
         callbacks.await_suback(TIMEOUT_SECONDS)
         print(f"Subscribed to {settings.topic} at QoS 1", flush=True)

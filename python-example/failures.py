@@ -35,7 +35,7 @@ class ConnackRefused(Exception):
 
 
 class SubscriptionRefused(Exception):
-    """The broker refused the subscription (SUBACK 0x80), usually the ACL."""
+    """The broker refused the subscription (SUBACK 0x80): the ACL, or Serverless' subscription quota."""
 
 
 class ConnectTimeout(Exception):
@@ -90,8 +90,9 @@ def _describe_connection_failure(error: BaseException, settings: Optional[Settin
         return (f"{text}. Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC, and, if the"
                 " connection was lost, that the deployment is running (its status in the console)." + rate)
     if isinstance(error, SubscriptionRefused):
-        return ("The broker refused the subscription to MQTT_TOPIC."
-                " Check that the user's ACL allows it to subscribe to that topic.")
+        return ("The broker refused the subscription to MQTT_TOPIC (SUBACK 0x80 failure)."
+                " Check that the user's ACL allows it to subscribe to that topic (the deployment's Authorization page),"
+                " and Serverless' subscription quota: at most 10 subscriptions per client and 10 levels per topic filter.")
     code = error.reason_code if isinstance(error, ConnackRefused) else None
     if code == CLIENT_IDENTIFIER_NOT_VALID:
         length = 0 if settings is None else len(settings.client_id)

@@ -12,11 +12,20 @@ const IDENTIFIER_REJECTED = 2;
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
 
-/** The broker refused the subscription (SUBACK 0x80), usually the ACL. */
+/** The broker refused the subscription (SUBACK 0x80): the ACL, or Serverless' subscription quota. */
 class SubscriptionRefused extends Error {}
 
 /** The first connect did not finish within the bound (10 s). */
 class ConnectTimeout extends Error {}
+
+/**
+ * What a rejected subscribeAsync means. MQTT.js (5.16) rejects a SUBACK that refuses with the SUBACK itself
+ * (error.packet.granted holds 0x80) and no error code; any other rejection is passed on as it is.
+ */
+function subscribeFailure(error) {
+  const granted = error && error.packet && error.packet.granted;
+  return Array.isArray(granted) && granted.some((code) => code >= 0x80) ? new SubscriptionRefused(error.message) : error;
+}
 
 // OpenSSL's verification results, as Node.js names them in error.code.
 const UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
@@ -66,8 +75,9 @@ function describeConnectionFailure(error, settings) {
       + ' connection was lost, that the deployment is running (its status in the console).' + rate;
   }
   if (error instanceof SubscriptionRefused) {
-    return 'The broker refused the subscription to MQTT_TOPIC.'
-      + " Check that the user's ACL allows it to subscribe to that topic.";
+    return 'The broker refused the subscription to MQTT_TOPIC (SUBACK 0x80 failure).'
+      + " Check that the user's ACL allows it to subscribe to that topic (the deployment's Authorization page),"
+      + " and Serverless' subscription quota: at most 10 subscriptions per client and 10 levels per topic filter.";
   }
   if (code === IDENTIFIER_REJECTED) {
     const length = settings === undefined ? 0 : [...settings.clientId].length;
@@ -133,4 +143,4 @@ function describeConnectionFailure(error, settings) {
     + ' (with the deployment, client type and version, and your code without the password).';
 }
 
-module.exports = { report, describe, reason, SubscriptionRefused, ConnectTimeout };
+module.exports = { report, describe, reason, subscribeFailure, SubscriptionRefused, ConnectTimeout };

@@ -3,7 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { fromEnvironment } = require('../lib/settings');
-const { describe: line, report, reason, SubscriptionRefused, ConnectTimeout } = require('../lib/failures');
+const { describe: line, report, reason, subscribeFailure, SubscriptionRefused, ConnectTimeout } = require('../lib/failures');
 const { Stalled } = require('../lib/round-trip');
 
 const SETTINGS = fromEnvironment({ MQTT_HOST: 'xxxxxxxx.ala.us-east-1.emqxsl.com', MQTT_USERNAME: 'demo',
@@ -33,7 +33,8 @@ const CASES = [
   ['no CONNACK in time', new ConnectTimeout('no CONNACK within 10 s'), ['timed out']],
   ['socket timeout', failure('ETIMEDOUT'), ['timed out']],
   ['not resolved', failure('ENOTFOUND', 'getaddrinfo ENOTFOUND nowhere.invalid'), ['could not be resolved']],
-  ['SUBACK 0x80', new SubscriptionRefused('SUBACK 0x80'), ['refused the subscription', 'ACL']],
+  ['SUBACK 0x80', new SubscriptionRefused('SUBACK 0x80'),
+    ['refused the subscription', 'SUBACK 0x80', 'ACL', 'Authorization page', '10 subscriptions', '10 levels']],
   ['messages missing', new Stalled('20 of 30 messages did not come back within 20 s of the last one', true),
     ['did not come back', '20 of 30', 'ACL', 'MQTT_PUBLISH_RATE']],
 ];
@@ -83,4 +84,15 @@ test('why a connection dropped, for the "Connection lost" line', () => {
   assert.equal(reason(undefined), 'the server closed the connection');
   assert.equal(reason(failure('ECONNRESET', 'read ECONNRESET')), 'the server closed the connection');
   assert.equal(reason(new Error('Keepalive timeout')), 'Keepalive timeout');
+});
+
+// MQTT.js 5.16 rejects a refused subscription with the SUBACK (ErrorWithSubackPacket), no error code: as it does.
+test('a rejected subscribe whose SUBACK refuses is a SubscriptionRefused; any other rejection stays as it is', () => {
+  const refusal = Object.assign(new Error('Subscribe error: Unspecified error'),
+    { packet: { cmd: 'suback', messageId: 1, granted: [0x80] } });
+  const closed = new Error('client disconnecting');
+
+  assert.ok(subscribeFailure(refusal) instanceof SubscriptionRefused);
+  assert.match(line(subscribeFailure(refusal), SETTINGS), /refused the subscription .*ACL.*10 levels/);
+  assert.equal(subscribeFailure(closed), closed);
 });

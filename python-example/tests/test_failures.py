@@ -47,7 +47,8 @@ CASES = [
     ("no answer", ConnectTimeout("no CONNACK within 10 s"), ["timed out"]),
     ("socket timeout", TimeoutError("timed out"), ["timed out"]),
     ("not resolved", socket.gaierror(socket.EAI_NONAME, "Name or service not known"), ["could not be resolved"]),
-    ("SUBACK 0x80", SubscriptionRefused("SUBACK 0x80"), ["refused the subscription", "ACL"]),
+    ("SUBACK 0x80", SubscriptionRefused("SUBACK 0x80"),
+     ["refused the subscription", "SUBACK 0x80", "ACL", "Authorization page", "10 subscriptions", "10 levels"]),
     ("messages missing", Stalled("20 of 30 messages did not come back within 20 s of the last one", True),
      ["did not come back", "20 of 30", "ACL", "MQTT_PUBLISH_RATE"]),
 ]

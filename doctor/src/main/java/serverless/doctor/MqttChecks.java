@@ -85,8 +85,7 @@ final class MqttChecks {
             if (granted >= 0x80) {
                 return StepResult.fail(Step.ROUND_TRIP, "the broker refused the subscription to " + topic + " over "
                                 + connection.uri() + ": SUBACK " + ReasonCodes.describe(granted),
-                        "The user's ACL must allow subscribing to " + topic + ": check the deployment's Authorization"
-                                + " page, or set MQTT_TOPIC to a topic the user may use.",
+                        ReasonCodes.subackAdvice(topic),
                         "SUBACK " + ReasonCodes.describe(granted));
             }
         }

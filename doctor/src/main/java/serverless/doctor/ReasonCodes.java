@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * MQTT 5 reason codes in words (OASIS MQTT 5.0, section 2.4), and what a Serverless user should check for
- * the ones a CONNACK or PUBACK can carry.
+ * the ones a CONNACK, SUBACK or PUBACK can carry.
  */
 final class ReasonCodes {
 
@@ -77,6 +77,17 @@ final class ReasonCodes {
             case 0x8A -> "This client or user is banned on the deployment: check Access Control -> Blacklist.";
             default -> "Include the reason code and the exact error below in a support ticket.";
         };
+    }
+
+    /**
+     * What to check when the SUBACK refused the subscription to {@code topic}: on Serverless the ACL as often as the
+     * subscription quota (a client's 11th subscription, a filter of more than 10 levels), whatever its code says.
+     */
+    static String subackAdvice(String topic) {
+        int levels = topic.split("/", -1).length; // as EMQX counts them: empty levels too
+        return "The user's ACL must allow subscribing to " + topic + ": check the deployment's Authorization page, or set"
+                + " MQTT_TOPIC to a topic the user may use. Serverless also refuses a subscription over its quota: at most"
+                + " 10 subscriptions per client and 10 levels per topic filter (" + topic + " has " + levels + ").";
     }
 
     /** What to check when the PUBACK refused the round trip's message to {@code topic} with {@code code}. */

@@ -50,6 +50,17 @@ class ReasonCodesTest {
         assertFalse(advice.contains("ACL"), advice);
     }
 
+    /** A refused subscription is the ACL as often as Serverless' subscription quota: the advice names both. */
+    @Test
+    void aSubAckRefusalPointsAtTheAclAndTheSubscriptionQuota() {
+        assertEquals("The user's ACL must allow subscribing to a/b/c/d/e/f/g/h/i/j/k: check the deployment's Authorization"
+                + " page, or set MQTT_TOPIC to a topic the user may use. Serverless also refuses a subscription over its"
+                + " quota: at most 10 subscriptions per client and 10 levels per topic filter (a/b/c/d/e/f/g/h/i/j/k has"
+                + " 11).", ReasonCodes.subackAdvice("a/b/c/d/e/f/g/h/i/j/k"));
+        assertTrue(ReasonCodes.subackAdvice("serverless-doctor/3f2a9c1d/").endsWith("(serverless-doctor/3f2a9c1d/ has 3)."),
+                "an empty level counts, as EMQX counts it");
+    }
+
     @Test
     void otherPubAckRefusalsPointAtTheAcl() {
         String advice = ReasonCodes.pubackAdvice(0x87, "serverless-doctor/3f2a9c1d");

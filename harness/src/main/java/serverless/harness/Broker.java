@@ -24,7 +24,13 @@ public interface Broker {
          * its name leads to this machine, where the fault servers stand in for it, and bad credentials cost nobody's
          * deployment anything. A broker described by MQTT_* variables never has it, even one on this machine.
          */
-        STARTED_BY_THE_SUITE;
+        STARTED_BY_THE_SUITE,
+        /**
+         * The broker's ACL lets its user subscribe to the topics under {@code serverless-examples/read-only/} but not
+         * publish on them, and refuses such a PUBLISH as EMQX does ({@code broker.ReadOnlyTopics}): only the local
+         * broker is set up so; no other broker's ACL is the suite's to know.
+         */
+        READ_ONLY_TOPICS;
 
         @Override
         public boolean isMetBy(Broker broker) {
@@ -48,7 +54,9 @@ public interface Broker {
         /** QoS 1 messages over 10 a second from one client: refused (MQTT 5 PUBACK 0x97) or dropped (MQTT 3.1.1). */
         PUBLISHES_OVER_RATE,
         /** A client id over 1024 characters, in the CONNACK. */
-        LONG_CLIENT_ID;
+        LONG_CLIENT_ID,
+        /** A subscription to a topic filter of more than 10 levels, in the SUBACK. */
+        DEEP_TOPIC_FILTER;
 
         @Override
         public boolean isMetBy(Broker broker) {

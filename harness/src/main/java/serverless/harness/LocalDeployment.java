@@ -97,7 +97,8 @@ public final class LocalDeployment implements Broker, AutoCloseable {
 
     @Override
     public Set<Trait> traits() {
-        return EnumSet.of(Trait.CONNECTION_LOG, Trait.STARTED_BY_THE_SUITE); // what it refuses, the suite's probes find
+        // What it refuses, the suite's probes find.
+        return EnumSet.of(Trait.CONNECTION_LOG, Trait.STARTED_BY_THE_SUITE, Trait.READ_ONLY_TOPICS);
     }
 
     /** The broker itself: its records, and what a test does to it (restart it, hold, drop or leave connections). */

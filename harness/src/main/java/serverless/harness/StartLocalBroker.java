@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import serverless.harness.broker.LocalBroker;
 import serverless.harness.broker.Quota;
+import serverless.harness.broker.ReadOnlyTopics;
 
 /**
  * A Serverless-like broker on this machine, for trying an example by hand:
@@ -32,9 +33,10 @@ public final class StartLocalBroker {
         System.out.printf("Serverless' quotas are enforced, as EMQX enforces them:%n"
                         + "  %d messages a second per client (over it, MQTT 5 gets PUBACK 0x97; MQTT 3.1.1 loses the message unawares),%n"
                         + "  %d subscriptions per client, %d levels per subscribed filter, client ids up to %d characters,%n"
-                        + "  messages up to 1 MB, %d queued messages per session.%n%n",
+                        + "  messages up to 1 MB, %d queued messages per session.%n"
+                        + "Its ACL lets the user subscribe to, not publish on, topics under %s (MQTT 5 gets PUBACK 0x87).%n%n",
                 Quota.PUBLISH_RATE.limit(), Quota.SUBSCRIPTIONS.limit(), Quota.TOPIC_LEVELS.limit(),
-                Quota.CLIENT_ID_LENGTH.limit(), LocalBroker.SESSION_QUEUE_LENGTH);
+                Quota.CLIENT_ID_LENGTH.limit(), LocalBroker.SESSION_QUEUE_LENGTH, ReadOnlyTopics.PREFIX);
         System.out.println("# Paste these into another shell. MQTT_PORT stands for Serverless' 8883 (MQTT over TLS),");
         System.out.println("# MQTT_WS_PORT for 8084 (MQTT over WebSocket with TLS, path /mqtt).");
         // A throwaway credential for a local broker: printed here on purpose.

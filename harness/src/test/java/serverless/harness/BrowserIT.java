@@ -53,6 +53,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import serverless.harness.broker.Folders;
+import serverless.harness.broker.ReadOnlyTopics;
 
 /**
  * browser-example's page in a real headless Chromium, as a user runs it: served from the module folder by a
@@ -89,6 +90,9 @@ class BrowserIT {
     private static final Duration ROUND_TRIP_BOUND = Duration.ofSeconds(20);
     /** A setting is checked before anything connects: the page says so at once. */
     private static final Duration SETTING_BOUND = Duration.ofSeconds(2);
+    /** The page's steps (their data-step names) before a refused subscription, and before a refused publish. */
+    private static final List<String> AFTER_CONNECTING = List.of("connecting", "connected");
+    private static final List<String> AFTER_SUBSCRIBING = List.of("connecting", "connected", "subscribed");
 
     private Path userDataDir;
     private Path home;
@@ -312,6 +316,37 @@ class BrowserIT {
                 () -> assertEquals(List.of(), run.steps(), "nothing connects"));
     }
 
+    /**
+     * A topic the user may subscribe to but not publish on (the local broker's ACL): the page subscribes, and its publish
+     * is refused with PUBACK 0x87, which its line names with the ACL and where to change it.
+     */
+    @CompleteTier
+    @Test
+    @DisplayName("browser-example: publishing on a topic the ACL allows only to subscribe to (PUBACK 0x87)")
+    void publishNotAuthorized(Broker broker) {
+        assumeTrue(broker.has(Broker.Trait.READ_ONLY_TOPICS), () -> broker.lacks(Broker.Trait.READ_ONLY_TOPICS));
+        String topic = ReadOnlyTopics.PREFIX + "browser-it-" + DeploymentFiles.randomSecret().substring(0, 8);
+
+        PageRun run = submit(form(broker, Map.of("topic", topic)), CONNECT_BOUND);
+
+        assertFailure(run, broker, "publish-refused", List.of("0x87", "not authorized", "ACL", "Authorization page"),
+                CONNECT_BOUND, AFTER_SUBSCRIBING);
+    }
+
+    /** A topic of 11 levels, one more than Serverless takes in a filter: the SUBACK refuses it, the line names both causes. */
+    @CompleteTier
+    @Test
+    @DisplayName("browser-example: a topic of 11 levels (SUBACK)")
+    void topicOfElevenLevels(Broker broker) {
+        assumeTrue(broker.refuses(Broker.Refusal.DEEP_TOPIC_FILTER), () -> broker.lacks(Broker.Refusal.DEEP_TOPIC_FILTER));
+        String topic = QuotaProbe.topicOfElevenLevels("browser-it-" + DeploymentFiles.randomSecret().substring(0, 8));
+
+        PageRun run = submit(form(broker, Map.of("topic", topic)), CONNECT_BOUND);
+
+        assertFailure(run, broker, "subscribe-refused", List.of("subscription", "ACL", "10 subscriptions", "10 levels"),
+                CONNECT_BOUND, AFTER_CONNECTING);
+    }
+
     // No case for a missing SNI: it cannot be produced from a browser. A page gives only a URL, and the browser
     // always sends its host name as SNI (an IP address in the URL sends none, but then the certificate cannot
     // match either). FaultIT proves the broker's refusal with the Java, Node.js and Python examples.
@@ -349,7 +384,9 @@ class BrowserIT {
         await("the page's run to end").atMost(bound.plusSeconds(2)).pollInterval(Duration.ofMillis(50))
                 .until(() -> !"running".equals(run.getDomAttribute("data-state")));
         long clicked = (System.nanoTime() - started) / 1_000_000;
-        List<String> steps = browser.findElements(By.cssSelector("#steps li")).stream().map(WebElement::getText).toList();
+        List<WebElement> stepLines = browser.findElements(By.cssSelector("#steps li"));
+        List<String> steps = stepLines.stream().map(WebElement::getText).toList();
+        List<String> stepNames = stepLines.stream().map(line -> line.getDomAttribute("data-step")).toList();
         WebElement error = browser.findElement(By.id("error"));
         // The page's own clock, from its first step to its last line: the driver's polling left out.
         List<WebElement> lines = browser.findElements(By.cssSelector("#steps li, #error[data-ms]"));
@@ -359,17 +396,24 @@ class BrowserIT {
                 (started - loading) / 1_000_000, took.toMillis(), clicked);
         String console = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .map(LogEntry::getMessage).collect(Collectors.joining("\n"));
-        return new PageRun(run.getDomAttribute("data-state"), steps, browser.findElement(By.id("message")).getText(),
+        return new PageRun(run.getDomAttribute("data-state"), steps, stepNames,
+                browser.findElement(By.id("message")).getText(),
                 Optional.ofNullable(error.getDomAttribute("data-error")).orElse(""), error.getText(), took,
                 browser.getPageSource(), console);
     }
 
     /** The failure contract for the page's error line, and what only the page shows: its state, the error's kind. */
     private static void assertFailure(PageRun run, Broker broker, String kind, List<String> phrases, Duration bound) {
+        assertFailure(run, broker, kind, phrases, bound, List.of("connecting"));
+    }
+
+    /** As above, for a failure after the page's {@code steps} (the data-step names of its lines, in order). */
+    private static void assertFailure(PageRun run, Broker broker, String kind, List<String> phrases, Duration bound,
+            List<String> steps) {
         ErrorLineAssertions.assertShowsOneErrorLine(run.output(), phrases, bound, broker.password(),
                 () -> assertEquals("failed", run.state(), "the page's state"),
                 () -> assertEquals(kind, run.errorKind(), "the error's kind"),
-                () -> assertEquals(1, run.steps().size(), "nothing after the connect step"));
+                () -> assertEquals(steps, run.stepNames(), "the steps before the failure, and nothing after it"));
     }
 
     /** Chromium logs why a WebSocket failed to the console, which only the driver can read, a moment later. */
@@ -383,8 +427,8 @@ class BrowserIT {
     }
 
     /** What the page showed at the end of one run. */
-    private record PageRun(String state, List<String> steps, String message, String errorKind, String error,
-            Duration took, String page, String console) {
+    private record PageRun(String state, List<String> steps, List<String> stepNames, String message, String errorKind,
+            String error, Duration took, String page, String console) {
 
         /** As the failure contract reads it: the error line, the steps, the page. */
         ErrorLineAssertions.Output output() {

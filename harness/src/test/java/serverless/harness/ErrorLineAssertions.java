@@ -23,9 +23,9 @@ final class ErrorLineAssertions {
     /** What one failure case promises: the exit code, the phrases the line must contain (in any case), how soon it ends. */
     record ExpectedError(int exitCode, List<String> phrases, Duration bound) {
 
-        /** What a fault case promises, from the program's start. */
-        static ExpectedError of(Fault fault) {
-            return new ExpectedError(fault.exitCode(), fault.phrases(), fault.bound());
+        /** What a fault case promises for {@code example}, from the program's start. */
+        static ExpectedError of(Fault fault, Example example) {
+            return new ExpectedError(fault.exitCode(), fault.phrases(example), fault.bound(example));
         }
     }
 

@@ -38,7 +38,8 @@ class ExternalModeIT {
     @TestFactory
     Stream<DynamicTest> aBrokerThatEnforcesLessPassesWithTheRestSkipped(TestBed bed) {
         Broker lenient = ProbedBroker.probe(describedByVariables(bed.localDeployment().directEndpoint(), bed));
-        assertEquals(List.of(Refusal.IP_ADDRESS, Refusal.PUBLISHES_OVER_RATE, Refusal.LONG_CLIENT_ID), refusals(lenient),
+        assertEquals(List.of(Refusal.IP_ADDRESS, Refusal.PUBLISHES_OVER_RATE, Refusal.LONG_CLIENT_ID,
+                        Refusal.DEEP_TOPIC_FILTER), refusals(lenient),
                 "the direct listeners accept a handshake without SNI or with another name, and do not answer a"
                         + " wrong WebSocket path; the certificate still does not name 127.0.0.1, and the quotas are"
                         + " HiveMQ's own (its extension enforces them on every listener)");

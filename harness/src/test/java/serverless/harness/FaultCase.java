@@ -25,7 +25,7 @@ final class FaultCase {
         RunResult result = run.execute();
 
         ErrorLineAssertions.assertEndsInOneErrorLine(result,
-                ErrorLineAssertions.ExpectedError.of(fault), broker.password(),
+                ErrorLineAssertions.ExpectedError.of(fault, example), broker.password(),
                 () -> fault.boundFromConnecting().ifPresent(bound -> assertTrue(result.sinceFirstLine().compareTo(bound) < 0,
                         "took " + result.sinceFirstLine().toMillis() + " ms from its first line, more than " + bound)));
     }

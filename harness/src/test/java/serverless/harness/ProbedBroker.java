@@ -48,7 +48,7 @@ final class ProbedBroker extends ForwardingBroker {
     private Finding findingOf(Refusal refusal) {
         Probes probes = switch (refusal) {
             case MISSING_SNI, WRONG_SNI, IP_ADDRESS, WRONG_WEBSOCKET_PATH -> handshakes;
-            case PUBLISHES_OVER_RATE, LONG_CLIENT_ID -> quotas;
+            case PUBLISHES_OVER_RATE, LONG_CLIENT_ID, DEEP_TOPIC_FILTER -> quotas;
         };
         return probes.findings().get(refusal);
     }

@@ -48,7 +48,8 @@ class QuarkusHostnameVerificationIT {
         RunResult result = run.execute();
 
         ErrorLineAssertions.assertEndsInOneErrorLine(result,
-                ErrorLineAssertions.ExpectedError.of(Fault.CERTIFICATE_FOR_OTHER_HOST), run.broker().password());
+                ErrorLineAssertions.ExpectedError.of(Fault.CERTIFICATE_FOR_OTHER_HOST, Example.QUARKUS),
+                run.broker().password());
     }
 
     private static ExampleRun runAgainstACertificateForAnotherHost(TestBed bed, String name) {

@@ -24,9 +24,10 @@ import serverless.harness.broker.TlsClient;
 /**
  * Finds out which of Serverless' quotas a broker enforces, as its clients meet them, before the suite
  * expects it to: whether QoS 1 messages published faster than 10 a second by one client are refused or
- * dropped, and whether a client id over 1024 characters is refused. Serverless does both; EMQX 5.8 pauses an
- * over-rate client instead of dropping its messages, and many brokers have neither quota. A quota case the
- * broker does not enforce is then skipped with the finding as its reason.
+ * dropped, whether a client id over 1024 characters is refused, and whether a subscription to a topic filter of
+ * more than 10 levels is. Serverless does all three; EMQX 5.8 pauses an over-rate client instead of dropping its
+ * messages, and many brokers have none of these quotas. A quota case the broker does not enforce is then skipped
+ * with the finding as its reason.
  *
  * <p>Each probe is one MQTT 3.1.1 connection with the broker's user, on client ids and a topic of its own. Like
  * {@link BrokerProbe}'s handshakes, it goes to the broker's address and sends the broker's host name as SNI, and
@@ -40,6 +41,8 @@ final class QuotaProbe {
     static final int BURST = 30;
     /** Over the 1024 characters Serverless accepts. */
     static final int LONG_CLIENT_ID = 1100;
+    /** Serverless' limit of levels in a subscribed topic filter: one more is refused. */
+    static final int TOPIC_LEVELS = 10;
     /** MQTT 3.1.1's CONNACK return code for a client id the broker does not accept. */
     private static final int IDENTIFIER_REJECTED = 2;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -49,12 +52,25 @@ final class QuotaProbe {
     private QuotaProbe() {
     }
 
-    /** Probes both quotas; the result has a finding for each. */
+    /** Probes the three quotas; the result has a finding for each. */
     static Map<Refusal, Finding> probe(Broker broker, SSLContext trust) {
         Map<Refusal, Finding> found = new EnumMap<>(Refusal.class);
         found.put(Refusal.PUBLISHES_OVER_RATE, publishRate(broker, trust));
         found.put(Refusal.LONG_CLIENT_ID, longClientId(broker, trust));
+        found.put(Refusal.DEEP_TOPIC_FILTER, deepTopicFilter(broker, trust));
         return found;
+    }
+
+    /**
+     * A topic of one level more than Serverless allows in a subscribed filter, ending in {@code last}: a plain topic name,
+     * which is also a filter (it has no wildcards), e.g. {@code serverless-examples/levels/3/4/5/6/7/8/9/10/<last>}.
+     */
+    static String topicOfElevenLevels(String last) {
+        StringBuilder topic = new StringBuilder("serverless-examples/levels/");
+        for (int level = 3; level <= TOPIC_LEVELS; level++) {
+            topic.append(level).append('/');
+        }
+        return topic.append(last).toString();
     }
 
     /**
@@ -125,6 +141,25 @@ final class QuotaProbe {
             return code == IDENTIFIER_REJECTED
                     ? new Finding(true, what + " (CONNACK: identifier rejected)")
                     : new Finding(false, what + " (could not be probed: CONNACK return code " + code + ")");
+        } catch (IOException | RuntimeException e) {
+            return new Finding(false, what + " (could not be probed: " + e + ")");
+        }
+    }
+
+    /** Refused: the SUBACK refused a subscription to a topic filter of 11 levels (MQTT 3.1.1: return code 0x80). */
+    private static Finding deepTopicFilter(Broker broker, SSLContext trust) {
+        String what = "a subscription to a topic filter of " + (TOPIC_LEVELS + 1) + " levels";
+        String clientId = "probe-" + UUID.randomUUID().toString().substring(0, 8);
+        try (SSLSocket socket = connect(broker, trust); RawMqtt client = RawMqtt.over(socket, RawMqtt.V3_1_1)) {
+            Connack connack = client.connect(clientId, broker.username(), broker.password(), true);
+            if (connack.reasonCode() != 0) {
+                return new Finding(false, what + " (could not be probed: CONNACK return code " + connack.reasonCode() + ")");
+            }
+            int granted = client.subscribe(1, topicOfElevenLevels(clientId)).get(0);
+            client.disconnect();
+            return granted >= 0x80
+                    ? new Finding(true, what + " (SUBACK: failure)")
+                    : new Finding(false, what + " (SUBACK: granted QoS " + granted + ")");
         } catch (IOException | RuntimeException e) {
             return new Finding(false, what + " (could not be probed: " + e + ")");
         }

@@ -64,27 +64,31 @@ class QuotaProbeTest {
     }
 
     @Test
-    void aBrokerWithServerlessQuotasIsFoundToRefuseBothAtItsAddressUnderItsName() throws Exception {
-        try (FakeBroker fake = new FakeBroker(1024, 10)) {
+    void aBrokerWithServerlessQuotasIsFoundToRefuseAllThreeAtItsAddressUnderItsName() throws Exception {
+        try (FakeBroker fake = new FakeBroker(1024, 10, 10)) {
             Map<Refusal, Finding> found = QuotaProbe.probe(brokerAt(HOST, fake.port()), trust);
 
             assertEquals(new Finding(true, "QoS 1 messages published faster than 10 a second by one client (10 of a burst"
                     + " of 30 came back)"), found.get(Refusal.PUBLISHES_OVER_RATE));
             assertEquals(new Finding(true, "a client id of 1100 characters (CONNACK: identifier rejected)"),
                     found.get(Refusal.LONG_CLIENT_ID));
-            assertEquals(List.of(HOST, HOST), fake.serverNames, "each probe's SNI");
+            assertEquals(new Finding(true, "a subscription to a topic filter of 11 levels (SUBACK: failure)"),
+                    found.get(Refusal.DEEP_TOPIC_FILTER));
+            assertEquals(List.of(HOST, HOST, HOST), fake.serverNames, "each probe's SNI");
         }
     }
 
     @Test
-    void aBrokerWithoutThemIsFoundToRefuseNeither() throws Exception {
-        try (FakeBroker fake = new FakeBroker(Integer.MAX_VALUE, Integer.MAX_VALUE)) {
+    void aBrokerWithoutThemIsFoundToRefuseNone() throws Exception {
+        try (FakeBroker fake = new FakeBroker(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE)) {
             Map<Refusal, Finding> found = QuotaProbe.probe(brokerAt(HOST, fake.port()), trust);
 
             assertEquals(new Finding(false, "QoS 1 messages published faster than 10 a second by one client (all 30 of a"
                     + " burst came back)"), found.get(Refusal.PUBLISHES_OVER_RATE));
             assertEquals(new Finding(false, "a client id of 1100 characters (the connection was accepted)"),
                     found.get(Refusal.LONG_CLIENT_ID));
+            assertEquals(new Finding(false, "a subscription to a topic filter of 11 levels (SUBACK: granted QoS 1)"),
+                    found.get(Refusal.DEEP_TOPIC_FILTER));
         }
     }
 
@@ -102,7 +106,7 @@ class QuotaProbeTest {
     /** The certificate is checked against the broker's name: one for another name is no connection, so no refusal. */
     @Test
     void aCertificateForAnotherNameIsNoConnection() throws Exception {
-        try (FakeBroker fake = new FakeBroker(1024, 10)) {
+        try (FakeBroker fake = new FakeBroker(1024, 10, 10)) {
             Map<Refusal, Finding> found = QuotaProbe.probe(brokerAt(HostsFile.OTHER_HOST, fake.port()), trust);
 
             assertAll(found.values().stream().map(finding -> () -> {
@@ -121,10 +125,10 @@ class QuotaProbeTest {
     }
 
     /**
-     * Accepts every user; refuses a client id longer than {@code longestClientId} with CONNACK return code 2; of each
-     * client's QoS 1 PUBLISHes, acknowledges all and delivers the first {@code delivered} to its subscription
-     * (Serverless, to an MQTT 3.1.1 client over the rate: acknowledged and dropped). Records each connection's SNI
-     * and CONNECT.
+     * Accepts every user; refuses a client id longer than {@code longestClientId} with CONNACK return code 2; refuses
+     * a subscription to a filter of more than {@code deepestFilter} levels with SUBACK 0x80; of each client's QoS 1
+     * PUBLISHes, acknowledges all and delivers the first {@code delivered} to its subscription (Serverless, to an MQTT
+     * 3.1.1 client over the rate: acknowledged and dropped). Records each connection's SNI and CONNECT.
      */
     private static final class FakeBroker implements AutoCloseable {
 
@@ -133,10 +137,12 @@ class QuotaProbeTest {
         private final ServerSocket server;
         private final int longestClientId;
         private final int delivered;
+        private final int deepestFilter;
 
-        FakeBroker(int longestClientId, int delivered) throws Exception {
+        FakeBroker(int longestClientId, int delivered, int deepestFilter) throws Exception {
             this.longestClientId = longestClientId;
             this.delivered = delivered;
+            this.deepestFilter = deepestFilter;
             KeyStore keys = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(pki.serverKeyStore())) {
                 keys.load(in, pki.keyStorePassword());
@@ -186,7 +192,11 @@ class QuotaProbeTest {
                     int first = in.readUnsignedByte();
                     byte[] body = body(in);
                     switch (first >> 4) {
-                        case 8 -> out.write(new byte[] {(byte) 0x90, 3, body[0], body[1], body[body.length - 1]}); // SUBACK
+                        case 8 -> { // SUBSCRIBE of one filter: its SUBACK
+                            long levels = string(body, 2).chars().filter(c -> c == '/').count() + 1;
+                            byte granted = levels > deepestFilter ? (byte) 0x80 : body[body.length - 1];
+                            out.write(new byte[] {(byte) 0x90, 3, body[0], body[1], granted});
+                        }
                         case 3 -> { // PUBLISH at QoS 1: its PUBACK, and back to the subscription while within the limit
                             int topicEnd = 2 + ((body[0] & 0xFF) << 8 | body[1] & 0xFF);
                             out.write(new byte[] {0x40, 2, body[topicEnd], body[topicEnd + 1]});

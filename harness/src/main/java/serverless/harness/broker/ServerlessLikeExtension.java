@@ -45,7 +45,8 @@ import java.util.stream.Collectors;
  * Anonymous clients are refused. It starts before the listeners open, so there is no anonymous window.
  *
  * <p>It also enforces Serverless' quotas ({@link ServerlessQuotas}): a client id over the quota is refused in the
- * CONNACK before its credentials are looked at, as EMQX checks it first.
+ * CONNACK before its credentials are looked at, as EMQX checks it first. And it applies the deployment's ACL
+ * ({@link ReadOnlyTopics}): publishing under {@code serverless-examples/read-only/} is denied as EMQX denies it.
  */
 final class ServerlessLikeExtension implements ExtensionMain {
 
@@ -139,9 +140,10 @@ final class ServerlessLikeExtension implements ExtensionMain {
     private void recordPublish(PublishRate.ConnectionRate rate, PublishInboundInput input,
             PublishInboundOutput output) {
         PublishPacket publish = input.getPublishPacket();
-        // Over the rate it is refused and dropped here, so a hold never holds it (nor counts it among those it lets
-        // pass). Recorded once that is decided: a test that sees it recorded sees any refusal too.
-        boolean admitted = quotas.admitPublish(rate, input, output);
+        // Over the rate, or denied by the ACL (checked in that order, as EMQX does), it is refused and dropped here, so
+        // a hold never holds it (nor counts it among those it lets pass). Recorded once that is decided: a test that
+        // sees it recorded sees any refusal too.
+        boolean admitted = quotas.admitPublish(rate, input, output) && ReadOnlyTopics.admitPublish(input, output);
         publishes.accept(new PublishRecord(Instant.now(), input.getClientInformation().getClientId(),
                 publish.getTopic(), publish.getQos().getQosNumber()));
         if (admitted) {

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLException;
@@ -320,6 +321,39 @@ class LocalBrokerIT {
             broker.releasePublishes();
             client.close(true);
         }
+    }
+
+    /**
+     * The deployment's ACL, applied as EMQX applies a denial with its default deny action (ignore): the user may
+     * subscribe under serverless-examples/read-only/ but not publish there. A QoS 1 PUBLISH there gets PUBACK 0x87 over
+     * MQTT 5, a plain PUBACK over MQTT 3.1.1 (which has no reason codes), is not delivered, and the connection stays up.
+     */
+    @ParameterizedTest(name = "MQTT {0}: PUBACK {1}")
+    @CsvSource({"5, 135", "3.1.1, -1"}) // 0x87 not authorized; -1: no reason code
+    void aPublishTheAclDeniesIsAcknowledgedAsEmqxDoesAndNotDelivered(String mqtt, int puback) throws Exception {
+        String clientId = unique("read-only");
+        String readOnly = ReadOnlyTopics.PREFIX + clientId;
+        String writable = "harness-test/" + clientId;
+        try (RawMqtt client = local.rawMqtt(mqtt.equals("5") ? RawMqtt.V5 : RawMqtt.V3_1_1)) {
+            client.connect(clientId, local.user(), local.password(), true);
+            assertEquals(List.of(1, 1), client.subscribe(1, readOnly, writable), "subscribing is allowed on both");
+
+            assertEquals(List.of(puback), Arrays.stream(client.publishQos1(readOnly, "denied", 1, 1)).boxed().toList());
+
+            // One message on a topic it may publish on, after the denied one: it is the first to come back, on the same
+            // connection (the broker delivers one client's messages in the order it took them).
+            client.publishQos1Burst(writable, "allowed", 1);
+            assertEquals("allowed0", new String(client.acknowledge(nextPublish(client)), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The next PUBLISH the broker sends, past the PUBACKs of the client's own. */
+    private static RawMqtt.Packet nextPublish(RawMqtt client) throws IOException {
+        RawMqtt.Packet packet = client.read();
+        while (packet.type() != RawMqtt.PUBLISH) {
+            packet = client.read();
+        }
+        return packet;
     }
 
     /** Connects, subscribes to {@code topic}, publishes {@code payload} to it at QoS 1, awaits it and leaves. */

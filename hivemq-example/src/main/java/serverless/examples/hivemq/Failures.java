@@ -9,7 +9,7 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
-import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -65,10 +65,8 @@ final class Failures {
                     + " telling an MQTT 3.1.1 client (MQTT_PUBLISH_RATE, default 10); and, if the connection was"
                     + " lost, that the deployment is running (its status in the console).";
         }
-        if (error instanceof RoundTrip.NotPublished notPublished && quotaExceeded(notPublished)) {
-            return "The broker refused message " + notPublished.number() + " with reason code 0x97 (quota exceeded):"
-                    + " this client published faster than the deployment allows (Serverless: 10 messages per second"
-                    + " per client). Keep MQTT_PUBLISH_RATE at 10 or below.";
+        if (error instanceof RoundTrip.NotPublished notPublished && pubAck(notPublished) != null) {
+            return Refusals.publish(notPublished.number(), pubAck(notPublished).getMqttMessage().getReasonCode().getCode());
         }
         String line = describeConnectionFailure(error, settings == null ? null : settings.clientId());
         String host = settings == null ? null : settings.host();
@@ -79,14 +77,14 @@ final class Failures {
         return line;
     }
 
-    /** An MQTT 5 PUBACK with reason code 0x97: the broker's per-client publish rate (or another quota). */
-    private static boolean quotaExceeded(Throwable error) {
+    /** The MQTT 5 PUBACK that refused the message (0x97: the broker's per-client publish rate), or null. */
+    private static Mqtt5PubAckException pubAck(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof Mqtt5PubAckException pubAck) {
-                return pubAck.getMqttMessage().getReasonCode() == Mqtt5PubAckReasonCode.QUOTA_EXCEEDED;
+                return pubAck;
             }
         }
-        return false;
+        return null;
     }
 
     private static String describeConnectionFailure(Throwable error, String clientId) {
@@ -165,7 +163,7 @@ final class Failures {
                 + " (with the deployment, client type and version, and your code without the password).";
     }
 
-    /** CONNACK, SUBACK, PUBACK and DISCONNECT reason codes, as the client reports them; null when there is none. */
+    /** CONNACK, SUBACK and DISCONNECT reason codes, as the client reports them; null when there is none. */
     private static String brokerRefusal(Throwable error, String clientId) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof Mqtt5ConnAckException connAck
@@ -187,9 +185,13 @@ final class Failures {
                 return connectRefusal(code == Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD,
                         code == Mqtt3ConnAckReturnCode.NOT_AUTHORIZED, code + " (" + code.getCode() + ")");
             }
-            if (t instanceof Mqtt5SubAckException || t instanceof Mqtt3SubAckException) {
-                return "The broker refused the subscription to MQTT_TOPIC (SUBACK failure)."
-                        + " Check that the user's ACL allows it to subscribe to that topic.";
+            if (t instanceof Mqtt5SubAckException subAck) {
+                int refusal = subAck.getMqttMessage().getReasonCodes().stream().filter(Mqtt5SubAckReasonCode::isError)
+                        .findFirst().map(Mqtt5SubAckReasonCode::getCode).orElse(Refusals.UNSPECIFIED_ERROR);
+                return Refusals.subscription(Refusals.named(refusal));
+            }
+            if (t instanceof Mqtt3SubAckException) {
+                return Refusals.subscription(Refusals.MQTT3_SUBACK_FAILURE);
             }
             if (t instanceof Mqtt5DisconnectException && String.valueOf(t.getMessage()).contains("CONNACK")) {
                 // The client's own bound on the CONNACK ran out: it sends a DISCONNECT itself and reports that.
@@ -201,11 +203,6 @@ final class Failures {
                 return "The broker closed the connection (DISCONNECT "
                         + disconnect.getMqttMessage().getReasonCode() + ")."
                         + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC.";
-            }
-            if (t instanceof Mqtt5PubAckException pubAck) {
-                return "The broker refused the message published to MQTT_TOPIC (PUBACK "
-                        + pubAck.getMqttMessage().getReasonCode() + ")."
-                        + " Check that the user's ACL allows it to publish to that topic.";
             }
         }
         return null;

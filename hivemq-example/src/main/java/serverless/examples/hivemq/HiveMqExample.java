@@ -101,7 +101,8 @@ public final class HiveMqExample {
                 RoundTrip.window(MAX_IN_FLIGHT, settings.publishRate()));
 
         // 5. Subscribe at QoS 1, with the callback that takes this subscription's messages: it is in place before
-        //    the broker can send any. A SUBACK error code (usually the ACL) fails with Mqtt5SubAckException.
+        //    the broker can send any. A SUBACK error code (the ACL, or Serverless' subscription quota) fails with
+        //    Mqtt5SubAckException.
         async.subscribeWith()
                 .topicFilter(settings.topic())
                 .qos(MqttQos.AT_LEAST_ONCE)
@@ -114,8 +115,9 @@ public final class HiveMqExample {
         // 6. Publish at QoS 1, a window of messages ahead of those that came back, and no faster than
         //    MQTT_PUBLISH_RATE: Serverless refuses what one client sends over 10 per second (see PublishPace).
         //    While the connection is down the client queues what it is given and sends it after the reconnect.
-        //    A PUBACK error code fails the future with Mqtt5PubAckException, which ends the run; the code 0x97
-        //    (quota exceeded) says this client published faster than the deployment allows.
+        //    A PUBACK error code fails the future with Mqtt5PubAckException, which ends the run; the code says why:
+        //    0x97 (quota exceeded), this client published faster than the deployment allows; 0x87 (not
+        //    authorized), the user's ACL does not allow publishing on the topic.
         PublishPace pace = new PublishPace(settings.publishRate());
         for (int i = 1; i <= settings.messages(); i++) {
             roundTrip.awaitRoomToSend();

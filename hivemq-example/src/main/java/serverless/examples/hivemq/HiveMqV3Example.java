@@ -95,7 +95,8 @@ public final class HiveMqV3Example {
                 RoundTrip.window(MAX_IN_FLIGHT, settings.publishRate()));
 
         // 5. Subscribe at QoS 1, with the callback that takes this subscription's messages: it is in place before
-        //    the broker can send any. A SUBACK error code (usually the ACL) fails with Mqtt3SubAckException.
+        //    the broker can send any. A SUBACK error code (the ACL, or Serverless' subscription quota) fails
+        //    with Mqtt3SubAckException.
         async.subscribeWith()
                 .topicFilter(settings.topic())
                 .qos(MqttQos.AT_LEAST_ONCE)

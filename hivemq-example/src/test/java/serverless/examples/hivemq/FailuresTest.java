@@ -4,18 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAck;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5Disconnect;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,12 +75,46 @@ class FailuresTest {
     }
 
     @Test
-    void otherPubAckErrorCodesKeepTheirLine() {
+    void pubAckNotAuthorizedNamesTheCodeTheAclAndWhereToLook() {
         RoundTrip.NotPublished refused = new RoundTrip.NotPublished(1, pubAck(Mqtt5PubAckReasonCode.NOT_AUTHORIZED));
 
-        String line = Failures.describe(refused, settings("hivemq-3f2a9c1d"));
-        assertTrue(line.startsWith("The broker refused the message published to MQTT_TOPIC (PUBACK NOT_AUTHORIZED)."), line);
-        assertTrue(line.contains("ACL"), line);
+        assertEquals("The broker refused message 1 with reason code 0x87 (not authorized): the user's ACL does not allow"
+                + " publishing on MQTT_TOPIC. Check the deployment's Authorization page, or set MQTT_TOPIC to a topic the"
+                + " user may publish on.", Failures.describe(refused, settings("hivemq-3f2a9c1d")));
+    }
+
+    @Test
+    void everyOtherPubAckErrorCodeIsNamedWithWhatToCheck() {
+        String topicNameInvalid = Failures.describe(new RoundTrip.NotPublished(2,
+                pubAck(Mqtt5PubAckReasonCode.TOPIC_NAME_INVALID)), settings("hivemq-3f2a9c1d"));
+        String payloadFormatInvalid = Failures.describe(new RoundTrip.NotPublished(2,
+                pubAck(Mqtt5PubAckReasonCode.PAYLOAD_FORMAT_INVALID)), settings("hivemq-3f2a9c1d"));
+        String unspecified = Failures.describe(new RoundTrip.NotPublished(2,
+                pubAck(Mqtt5PubAckReasonCode.UNSPECIFIED_ERROR)), settings("hivemq-3f2a9c1d"));
+
+        assertTrue(topicNameInvalid.startsWith("The broker refused message 2 with reason code 0x90 (topic name invalid):"
+                + " it does not take MQTT_TOPIC as a topic to publish on. Check MQTT_TOPIC"), topicNameInvalid);
+        assertTrue(payloadFormatInvalid.startsWith("The broker refused message 2 with reason code 0x99 (payload format"
+                + " invalid)"), payloadFormatInvalid);
+        assertTrue(unspecified.startsWith("The broker refused message 2 with reason code 0x80 (unspecified error),"
+                + " without saying why. Check"), unspecified);
+    }
+
+    /** A refused subscription is the ACL as often as Serverless' subscription quota: the line names both. */
+    @Test
+    void aRefusedSubscriptionNamesTheAclAndTheSubscriptionQuota() {
+        Mqtt5SubAckException mqtt5 = new Mqtt5SubAckException(packet(Mqtt5SubAck.class, "getReasonCodes",
+                List.of(Mqtt5SubAckReasonCode.TOPIC_FILTER_INVALID)), "SUBACK contains only Error Codes");
+        Mqtt3SubAckException mqtt3 = new Mqtt3SubAckException(packet(Mqtt3SubAck.class, "getReturnCodes",
+                List.of(Mqtt3SubAckReturnCode.FAILURE)), "SUBACK contains only Error Codes", null);
+        String quota = " Check that the user's ACL allows it to subscribe to that topic (the deployment's Authorization"
+                + " page), and Serverless' subscription quota: at most 10 subscriptions per client and 10 levels per topic"
+                + " filter.";
+
+        assertEquals("The broker refused the subscription to MQTT_TOPIC (SUBACK 0x8F topic filter invalid)." + quota,
+                Failures.describe(mqtt5, settings("hivemq-3f2a9c1d")));
+        assertEquals("The broker refused the subscription to MQTT_TOPIC (SUBACK 0x80 failure)." + quota,
+                Failures.describe(mqtt3, settings("hivemq-3f2a9c1d")));
     }
 
     @Test

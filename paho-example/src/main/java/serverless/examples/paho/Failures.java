@@ -29,9 +29,7 @@ final class Failures {
     private static final int V5_CLIENT_IDENTIFIER_NOT_VALID = 0x85;
     private static final int V5_BAD_USERNAME_OR_PASSWORD = 0x86;
     private static final int V5_NOT_AUTHORIZED = 0x87;
-    /** MQTT 5 PUBACK reason code 0x97, quota exceeded: over a Serverless deployment's per-client publish rate. */
-    private static final int QUOTA_EXCEEDED = 0x97;
-    /** SUBACK refusal: Paho 3.1.1 throws it (REASON_CODE_SUBSCRIBE_FAILED), the MQTT 5 example too. */
+    /** SUBACK return code 0x80 (MQTT 3.1.1 "failure"); Paho 3.1.1's REASON_CODE_SUBSCRIBE_FAILED has the same value. */
     static final int SUBSCRIPTION_REFUSED = 0x80;
     /** Paho's own "timed out waiting for a response from the server", in both clients. */
     private static final int PAHO_CLIENT_TIMEOUT = 32000;
@@ -82,10 +80,11 @@ final class Failures {
                     + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC, and, if the"
                     + " connection was lost, that the deployment is running (its status in the console)." + rate;
         }
-        if (error instanceof RoundTrip.Refused refused && refused.reasonCode == QUOTA_EXCEEDED) {
-            return "The broker refused message " + refused.message + " with reason code 0x97 (quota exceeded):"
-                    + " this client published faster than the deployment allows (Serverless: 10 messages per second"
-                    + " per client). Keep MQTT_PUBLISH_RATE at 10 or below.";
+        if (error instanceof RoundTrip.Refused refused) {
+            return Refusals.publish(refused.message, refused.reasonCode);
+        }
+        if (error instanceof Refusals.SubscriptionRefused refused) {
+            return Refusals.subscription(refused.suback);
         }
         int reasonCode = pahoReasonCode(error);
         if (reasonCode == V3_IDENTIFIER_REJECTED || reasonCode == V5_CLIENT_IDENTIFIER_NOT_VALID) {
@@ -102,9 +101,8 @@ final class Failures {
             return "The broker refused the connection: not authorized (CONNACK)."
                     + " Check that MQTT_USERNAME exists on this deployment and that its ACL allows it to connect.";
         }
-        if (reasonCode == SUBSCRIPTION_REFUSED) {
-            return "The broker refused the subscription to MQTT_TOPIC."
-                    + " Check that the user's ACL allows it to subscribe to that topic.";
+        if (has(error, org.eclipse.paho.client.mqttv3.MqttException.class) && reasonCode == SUBSCRIPTION_REFUSED) {
+            return Refusals.subscription(Refusals.MQTT3_SUBACK_FAILURE);
         }
         if (has(error, CertificateExpiredException.class) || has(error, CertificateNotYetValidException.class)) {
             return "The server's certificate has expired or is not yet valid."

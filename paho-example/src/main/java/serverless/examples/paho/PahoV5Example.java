@@ -78,19 +78,21 @@ public final class PahoV5Example {
         connect.waitForCompletion(TIMEOUT_MILLIS);
         System.out.println("Connected with client id " + settings.clientId());
 
-        // 4. Subscribe first, so our own messages come back to us. A SUBACK reason code of 0x80 or above
-        //    is a refusal (usually the ACL), which Paho's MQTT 5 client does not turn into an exception.
+        // 4. Subscribe first, so our own messages come back to us. A SUBACK reason code of 0x80 or above is a
+        //    refusal (the ACL, or Serverless' subscription quota), which Paho's MQTT 5 client does not turn into an
+        //    exception.
         IMqttToken subscription = client.subscribe(settings.topic(), 1);
         subscription.waitForCompletion(TIMEOUT_MILLIS);
-        if (subscription.getReasonCodes()[0] >= 0x80) {
-            throw new MqttException(Failures.SUBSCRIPTION_REFUSED);
+        int suback = subscription.getReasonCodes()[0];
+        if (suback >= 0x80) {
+            throw new Refusals.SubscriptionRefused(Refusals.named(suback));
         }
         System.out.println("Subscribed to " + settings.topic() + " at QoS 1");
 
         // 5. Publish at QoS 1 without waiting for each PUBACK, but with at most WINDOW messages unfinished, and
         //    never more than the broker's Receive Maximum from the CONNACK (Paho throws beyond it); and at most
         //    MQTT_PUBLISH_RATE messages per second: Serverless refuses what is over 10 per second with PUBACK 0x97
-        //    (quota exceeded), which ends the run (ReconnectingV5Callback.deliveryComplete).
+        //    (quota exceeded). A refusal ends the run (ReconnectingV5Callback.deliveryComplete).
         Integer receiveMaximum = connect.getResponseProperties().getReceiveMaximum(); // null: 65,535
         // Paced, half a second's worth unfinished at most: a reconnect resends them all at once, then the next.
         int window = RoundTrip.window(receiveMaximum == null ? WINDOW : Math.min(WINDOW, receiveMaximum),

@@ -51,6 +51,45 @@ class FailuresTest {
     }
 
     @Test
+    void aPubAckFromTheAclSaysSoAndWhereToLookNotThatTheMessageDidNotComeBack() {
+        assertEquals("The broker refused message 1 with reason code 0x87 (not authorized): the user's ACL does not allow"
+                        + " publishing on MQTT_TOPIC. Check the deployment's Authorization page, or set MQTT_TOPIC to a topic"
+                        + " the user may publish on.",
+                Failures.describe(new RoundTrip.Refused(1, 0x87), SETTINGS));
+    }
+
+    /** Every other refusal names its reason code in words and something to check. */
+    @Test
+    void everyOtherPubAckRefusalNamesItsReasonCodeAndWhatToCheck() {
+        assertTrue(Failures.describe(new RoundTrip.Refused(1, 0x90), SETTINGS).startsWith("The broker refused message 1"
+                + " with reason code 0x90 (topic name invalid): it does not take MQTT_TOPIC as a topic to publish on."
+                + " Check MQTT_TOPIC"));
+        assertTrue(Failures.describe(new RoundTrip.Refused(1, 0x99), SETTINGS).startsWith("The broker refused message 1"
+                + " with reason code 0x99 (payload format invalid)"));
+        assertTrue(Failures.describe(new RoundTrip.Refused(1, 0x80), SETTINGS).contains("0x80 (unspecified error)"));
+        assertEquals("The broker refused message 4 with reason code 0x83 (implementation specific error). Check the"
+                + " deployment's status in the console, and give this reason code in a support ticket.",
+                Failures.describe(new RoundTrip.Refused(4, 0x83), SETTINGS));
+        assertTrue(Failures.describe(new RoundTrip.Refused(1, 0xF0), SETTINGS).contains("0xF0 (not in MQTT 5's list)"));
+    }
+
+    /** A refused subscription is the ACL as often as the quota: the line names both, for either protocol. */
+    @Test
+    void aRefusedSubscriptionNamesTheAclAndTheSubscriptionQuota() {
+        String quota = " Check that the user's ACL allows it to subscribe to that topic (the deployment's Authorization"
+                + " page), and Serverless' subscription quota: at most 10 subscriptions per client and 10 levels per topic"
+                + " filter.";
+        assertEquals("The broker refused the subscription to MQTT_TOPIC (SUBACK 0x80 failure)." + quota,
+                Failures.describe(new Refusals.SubscriptionRefused(Refusals.MQTT3_SUBACK_FAILURE), SETTINGS));
+        assertEquals("The broker refused the subscription to MQTT_TOPIC (SUBACK 0x8F topic filter invalid)." + quota,
+                Failures.describe(new Refusals.SubscriptionRefused(Refusals.named(0x8F)), SETTINGS));
+        // Paho 3.1.1's own code for a failed subscription, should it throw one.
+        assertEquals("The broker refused the subscription to MQTT_TOPIC (SUBACK 0x80 failure)." + quota,
+                Failures.describe(new org.eclipse.paho.client.mqttv3.MqttException(
+                        org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_SUBSCRIBE_FAILED), SETTINGS));
+    }
+
+    @Test
     void aRefusedClientIdNamesTheVariableItsLengthAndTheLimits() {
         String expected = "The broker rejected the client id (MQTT_CLIENT_ID, 1100 characters). Use a shorter one:"
                 + " Serverless accepts up to 1024 characters, some deployments only 23 for MQTT 3.x; 23 or fewer works"

@@ -96,8 +96,10 @@ final class Failures {
                     + " Check MQTT_CLIENT_ID (unset it to get a generated one) and the deployment's status in the console.";
         }
         if (has(error, SubscriptionRefusedException.class)) {
-            return "The broker refused the subscription to MQTT_TOPIC."
-                    + " Check that the user's ACL allows it to subscribe to that topic.";
+            return "The broker refused the subscription to MQTT_TOPIC (SUBACK 0x80 failure)."
+                    + " Check that the user's ACL allows it to subscribe to that topic (the deployment's Authorization"
+                    + " page), and Serverless' subscription quota: at most 10 subscriptions per client and 10 levels per"
+                    + " topic filter.";
         }
         if (has(error, CertificateExpiredException.class) || has(error, CertificateNotYetValidException.class)) {
             return "The server's certificate has expired or is not yet valid."

@@ -26,10 +26,6 @@ final class Failures {
     private static final int V5_CLIENT_IDENTIFIER_NOT_VALID = 0x85;
     private static final int V5_BAD_USERNAME_OR_PASSWORD = 0x86;
     private static final int V5_NOT_AUTHORIZED = 0x87;
-    /** MQTT 5 PUBACK reason code 0x97, quota exceeded: over a Serverless deployment's per-client publish rate. */
-    private static final int QUOTA_EXCEEDED = 0x97;
-    /** SUBACK refusal: the example throws it when the SUBACK's reason code is 0x80 or above. */
-    static final int SUBSCRIPTION_REFUSED = 0x80;
     /** Paho's own "timed out waiting for a response from the server", in both clients. */
     private static final int PAHO_CLIENT_TIMEOUT = 32000;
 
@@ -73,10 +69,13 @@ final class Failures {
                     + " connection was lost, that the deployment is running (its status in the console)." + rate;
         }
         RoundTrip.Refused refused = find(error, RoundTrip.Refused.class);
-        if (refused != null && refused.reasonCode == QUOTA_EXCEEDED) {
-            return "The broker refused message " + refused.message + " with reason code 0x97 (quota exceeded):"
-                    + " this client published faster than the deployment allows (Serverless: 10 messages per second"
-                    + " per client). Keep MQTT_PUBLISH_RATE at 10 or below.";
+        if (refused != null) {
+            return Refusals.publish(refused.message, refused.reasonCode);
+        }
+        // Before the CONNACK codes: a Paho exception too, whose reason code (0x87, say) is the SUBACK's.
+        Refusals.SubscriptionRefused subscriptionRefused = find(error, Refusals.SubscriptionRefused.class);
+        if (subscriptionRefused != null) {
+            return Refusals.subscription(subscriptionRefused.suback);
         }
         int reasonCode = pahoReasonCode(error);
         if (reasonCode == V5_CLIENT_IDENTIFIER_NOT_VALID) {
@@ -92,10 +91,6 @@ final class Failures {
         if (reasonCode == V5_NOT_AUTHORIZED) {
             return "The broker refused the connection: not authorized (CONNACK)."
                     + " Check that MQTT_USERNAME exists on this deployment and that its ACL allows it to connect.";
-        }
-        if (reasonCode == SUBSCRIPTION_REFUSED) {
-            return "The broker refused the subscription to MQTT_TOPIC."
-                    + " Check that the user's ACL allows it to subscribe to that topic.";
         }
         if (has(error, CertificateExpiredException.class) || has(error, CertificateNotYetValidException.class)) {
             return "The server's certificate has expired or is not yet valid."

@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
  * adapter) on its callback thread; the main thread waits in the {@code await} methods (also for a reconnect,
  * see {@link #awaitConnected}). Every wait ends with {@link Stalled}
  * once nothing new has happened for 20 s, and with {@link Refused} as soon as an MQTT 5 PUBACK has refused
- * a message for the publish rate (see {@link #refused}).
+ * a message (see {@link #refused}).
  */
 final class RoundTrip {
 
@@ -79,9 +79,9 @@ final class RoundTrip {
     }
 
     /**
-     * The broker refused message {@code i} in its MQTT 5 PUBACK with {@code reasonCode} (0x97, quota exceeded):
-     * every wait now ends with {@link Refused}. Waiting for the rest would only wait for messages that the
-     * broker is refusing too.
+     * The broker refused message {@code i} in its MQTT 5 PUBACK with {@code reasonCode} (0x80 or more, e.g. 0x97
+     * quota exceeded, 0x87 not authorized): every wait now ends with {@link Refused}. Waiting for the rest would
+     * only wait for messages that the broker is refusing too.
      */
     synchronized void refused(int i, int reasonCode) {
         if (refusedMessage == 0) {

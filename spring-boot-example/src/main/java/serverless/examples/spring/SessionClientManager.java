@@ -35,7 +35,10 @@ import org.springframework.integration.mqtt.event.MqttConnectionFailedEvent;
  * {@link #restoreTopicNames}). The inbound adapter subscribes again on every connect, so a lost session gets
  * its subscription back;
  * <li>each PUBACK ({@link #deliveryComplete}) with its reason code, which Spring Integration's delivery events do
- * not carry: 0x97, quota exceeded, is how Serverless refuses a client that publishes more than 10 per second.
+ * not carry: 0x97, quota exceeded, is how Serverless refuses a client that publishes more than 10 per second, 0x87
+ * how its ACL refuses a topic;
+ * <li>each SUBACK's reason code, which the inbound adapter does not read: the client it gets
+ * ({@link #getClient}) throws when a SUBACK refuses ({@link CheckedSubscribe}).
  * </ul>
  */
 final class SessionClientManager extends Mqttv5ClientManager implements ApplicationListener<MqttConnectionFailedEvent> {
@@ -50,6 +53,9 @@ final class SessionClientManager extends Mqttv5ClientManager implements Applicat
     private volatile Throwable firstConnectFailure;
     /** Connected, as far as the application is concerned: false from a drop until the reconnect's CONNACK. */
     private volatile boolean connected;
+    /** The manager's client, and the same one as {@link #getClient} hands it out. */
+    private IMqttAsyncClient client;
+    private IMqttAsyncClient checkedClient;
 
     SessionClientManager(MqttConnectionOptions options, MqttSettings settings, RoundTrip roundTrip) {
         super(options, settings.clientId());
@@ -90,22 +96,37 @@ final class SessionClientManager extends Mqttv5ClientManager implements Applicat
         return connected;
     }
 
-    // [START puback_quota_exceeded]
+    // [START puback_refused]
     @Override
     public void deliveryComplete(IMqttToken token) {
         // Paho completes a QoS 1 publish on any PUBACK, a refusal included: its reason code is in the token, and
-        // the PUBLISH it answers (with the payload, so the message number) is the token's request message.
+        // the PUBLISH it answers (with the payload, so the message number) is the token's request message. A code
+        // of 0x80 or more (0x97 quota exceeded, 0x87 not authorized, ...) ends the run at once with its line.
         if (token.getRequestMessage() instanceof MqttPublish publish) {
             int i = roundTrip.indexOf(new String(publish.getMessage().getPayload(), UTF_8));
             int[] reasonCodes = token.getReasonCodes();
-            if (reasonCodes != null && reasonCodes[0] == MqttReturnCode.RETURN_CODE_QUOTA_EXCEEDED) {
-                roundTrip.refused(i, reasonCodes[0]); // ends the run at once with the quota line
+            if (reasonCodes != null && reasonCodes[0] >= MqttReturnCode.RETURN_CODE_UNSPECIFIED_ERROR) {
+                roundTrip.refused(i, reasonCodes[0]);
             } else if (i > 0) {
                 roundTrip.acknowledged(i);
             }
         }
     }
-    // [END puback_quota_exceeded]
+    // [END puback_refused]
+
+    /**
+     * The client, for the adapters and this manager alike: the manager's own, whose subscribe throws when the SUBACK
+     * refuses ({@link CheckedSubscribe}); null before the start and after the stop.
+     */
+    @Override
+    public synchronized IMqttAsyncClient getClient() {
+        IMqttAsyncClient current = super.getClient();
+        if (current != client) {
+            client = current;
+            checkedClient = current == null ? null : CheckedSubscribe.around(current, TIMEOUT_MILLIS);
+        }
+        return checkedClient;
+    }
 
     @Override
     public void disconnected(MqttDisconnectResponse response) {

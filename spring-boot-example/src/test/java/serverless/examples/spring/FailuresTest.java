@@ -65,6 +65,34 @@ class FailuresTest {
     }
 
     @Test
+    void aPubAckFromTheAclSaysSoAndWhereToLook() {
+        Throwable inRunner = new IllegalStateException("Failed to execute ApplicationRunner",
+                new ExampleFailure(new RoundTrip.Refused(1, 0x87), SETTINGS));
+        assertThat(new OneLineFailureAnalyzer().analyze(inRunner).getDescription()).isEqualTo("The broker refused message 1"
+                + " with reason code 0x87 (not authorized): the user's ACL does not allow publishing on MQTT_TOPIC. Check"
+                + " the deployment's Authorization page, or set MQTT_TOPIC to a topic the user may publish on.");
+    }
+
+    @Test
+    void everyOtherPubAckRefusalNamesItsReasonCode() {
+        assertThat(Failures.describe(new RoundTrip.Refused(2, 0x90), SETTINGS))
+                .startsWith("The broker refused message 2 with reason code 0x90 (topic name invalid)").contains("MQTT_TOPIC");
+        assertThat(Failures.describe(new RoundTrip.Refused(2, 0x80), SETTINGS))
+                .startsWith("The broker refused message 2 with reason code 0x80 (unspecified error)");
+    }
+
+    /** As the inbound adapter's failed subscription reaches the runner; 0x87 here is the SUBACK's, not a CONNACK's. */
+    @Test
+    void aRefusedSubscriptionNamesTheAclAndTheSubscriptionQuota() {
+        Throwable inRunner = new IllegalStateException("Failed to execute ApplicationRunner",
+                new ExampleFailure(new Refusals.SubscriptionRefused(0x87), SETTINGS));
+        assertThat(new OneLineFailureAnalyzer().analyze(inRunner).getDescription()).isEqualTo("The broker refused the"
+                + " subscription to MQTT_TOPIC (SUBACK 0x87 not authorized). Check that the user's ACL allows it to"
+                + " subscribe to that topic (the deployment's Authorization page), and Serverless' subscription quota:"
+                + " at most 10 subscriptions per client and 10 levels per topic filter.");
+    }
+
+    @Test
     void messagesThatDidNotComeBackPointAtTheAcl() {
         Throwable inRunner = new IllegalStateException("Failed to execute ApplicationRunner", new ExampleFailure(
                 new RoundTrip.Stalled("20 of 30 messages did not come back within 20 s of the last one", true), SETTINGS));

@@ -30,6 +30,18 @@ class FailuresTest {
         }
     }
 
+    /** As the example fails its subscription on a SUBACK of 0x80: the ACL, or Serverless' subscription quota. */
+    @Test
+    void aRefusedSubscriptionNamesTheAclAndTheSubscriptionQuota() {
+        ExecutionException error = new ExecutionException(
+                new io.vertx.mqtt.MqttException(Failures.SUBSCRIPTION_REFUSED, "SUBACK 0x80"));
+
+        assertEquals("The broker refused the subscription to MQTT_TOPIC (SUBACK 0x80 failure). Check that the user's"
+                + " ACL allows it to subscribe to that topic (the deployment's Authorization page), and Serverless'"
+                + " subscription quota: at most 10 subscriptions per client and 10 levels per topic filter.",
+                Failures.describe(error, settings("vertx-3f2a9c1d")));
+    }
+
     @Test
     void connAckIdentifierRejectedSaysHowLongTheClientIdIs() {
         ExecutionException error = new ExecutionException(

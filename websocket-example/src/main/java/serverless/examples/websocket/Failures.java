@@ -4,7 +4,7 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
-import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
@@ -55,7 +55,7 @@ final class Failures {
     private static final int V5_CLIENT_IDENTIFIER_NOT_VALID = 0x85;
     private static final int V5_BAD_USERNAME_OR_PASSWORD = 0x86;
     private static final int V5_NOT_AUTHORIZED = 0x87;
-    /** SUBACK refusal: Paho 3.1.1 throws it as MqttException.REASON_CODE_SUBSCRIBE_FAILED. */
+    /** SUBACK return code 0x80 (MQTT 3.1.1 "failure"); PahoWebSocketExample throws it as REASON_CODE_SUBSCRIBE_FAILED. */
     static final int SUBSCRIPTION_REFUSED = 0x80;
     /** Paho's own "timed out waiting for a response from the server". */
     private static final int PAHO_CLIENT_TIMEOUT = 32000;
@@ -121,10 +121,9 @@ final class Failures {
                     + " Check that the user's ACL allows it to publish and subscribe on MQTT_TOPIC, and, if the"
                     + " connection was lost, that the deployment is running (its status in the console)." + rate;
         }
-        if (error instanceof RoundTrip.NotPublished notPublished && isQuotaExceeded(notPublished.getCause())) {
-            return "The broker refused message " + notPublished.message + " with reason code 0x97 (quota exceeded):"
-                    + " this client published faster than the deployment allows (Serverless: 10 messages per second"
-                    + " per client). Keep MQTT_PUBLISH_RATE at 10 or below.";
+        Mqtt5PubAckException pubAck = find(error, Mqtt5PubAckException.class);
+        if (error instanceof RoundTrip.NotPublished notPublished && pubAck != null) {
+            return Refusals.publish(notPublished.message, pubAck.getMqttMessage().getReasonCode().getCode());
         }
         int reasonCode = reasonCode(error);
         if (reasonCode == V3_IDENTIFIER_REJECTED || reasonCode == V5_CLIENT_IDENTIFIER_NOT_VALID) {
@@ -141,13 +140,14 @@ final class Failures {
             return "The broker refused the connection: not authorized (CONNACK)."
                     + " Check that MQTT_USERNAME exists on this deployment and that its ACL allows it to connect.";
         }
-        if (reasonCode == SUBSCRIPTION_REFUSED || has(error, Mqtt5SubAckException.class)) {
-            return "The broker refused the subscription to MQTT_TOPIC."
-                    + " Check that the user's ACL allows it to subscribe to that topic.";
+        Mqtt5SubAckException subAck = find(error, Mqtt5SubAckException.class);
+        if (subAck != null) {
+            int refusal = subAck.getMqttMessage().getReasonCodes().stream().filter(Mqtt5SubAckReasonCode::isError)
+                    .findFirst().map(Mqtt5SubAckReasonCode::getCode).orElse(Refusals.UNSPECIFIED_ERROR);
+            return Refusals.subscription(Refusals.named(refusal));
         }
-        if (has(error, Mqtt5PubAckException.class)) {
-            return "The broker refused the publish to MQTT_TOPIC (PUBACK error), so the message did not come back."
-                    + " Check that the user's ACL allows it to publish on that topic.";
+        if (has(error, MqttException.class) && reasonCode == SUBSCRIPTION_REFUSED) {
+            return Refusals.subscription(Refusals.MQTT3_SUBACK_FAILURE);
         }
         if (has(error, CertificateExpiredException.class) || has(error, CertificateNotYetValidException.class)) {
             return "The server's certificate has expired or is not yet valid."
@@ -270,14 +270,6 @@ final class Failures {
                 + " Check MQTT_HOST, and set MQTT_PORT=8084.";
     }
 
-    /**
-     * The HiveMQ client's PUBACK with reason code 0x97, quota exceeded: Serverless' answer to more than 10
-     * messages per second from one client. The publish future fails with it (Mqtt5PubAckException).
-     */
-    private static boolean isQuotaExceeded(Throwable error) {
-        return causes(error).stream().anyMatch(t -> t instanceof Mqtt5PubAckException refused
-                && refused.getMqttMessage().getReasonCode() == Mqtt5PubAckReasonCode.QUOTA_EXCEEDED);
-    }
 
     /** No TCP connection within the bound: the JDK's "Connect timed out", Netty's ConnectTimeoutException. */
     private static boolean isTcpConnectTimeout(Throwable error) {
@@ -298,7 +290,15 @@ final class Failures {
     }
 
     private static boolean has(Throwable error, Class<? extends Throwable> type) {
-        return causes(error).stream().anyMatch(type::isInstance);
+        return find(error, type) != null;
+    }
+
+    /**
+     * The first of the error's causes of {@code type}, or null: the HiveMQ client's PUBACK or SUBACK refusal
+     * (Mqtt5PubAckException: the publish future failed with it; Mqtt5SubAckException: the subscribe future).
+     */
+    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
+        return causes(error).stream().filter(type::isInstance).map(type::cast).findFirst().orElse(null);
     }
 
     private static boolean messageContains(Throwable error, String text) {

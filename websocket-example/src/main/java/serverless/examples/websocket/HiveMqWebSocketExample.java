@@ -106,7 +106,8 @@ public final class HiveMqWebSocketExample {
         RoundTrip roundTrip = new RoundTrip(settings.clientId(), settings.messages());
 
         // 5. Subscribe at QoS 1, with the callback that takes this subscription's messages: it is in place before
-        //    the broker can send any. A SUBACK error code (usually the ACL) fails with Mqtt5SubAckException.
+        //    the broker can send any. A SUBACK error code (the ACL, or Serverless' subscription quota) fails with
+        //    Mqtt5SubAckException.
         async.subscribeWith()
                 .topicFilter(settings.topic())
                 .qos(MqttQos.AT_LEAST_ONCE)

@@ -96,8 +96,8 @@ public final class PahoWebSocketExample {
             client.connect(options).waitForCompletion(TIMEOUT_MILLIS);
             System.out.println("Connected with client id " + settings.clientId());
 
-            // 4. Subscribe first, so our own messages come back to us. The broker refuses with SUBACK 0x80
-            //    (usually the ACL), which Paho's asynchronous client reports but does not throw.
+            // 4. Subscribe first, so our own messages come back to us. The broker refuses with SUBACK 0x80 (the
+            //    ACL, or Serverless' subscription quota), which Paho's asynchronous client reports but does not throw.
             IMqttToken subscription = client.subscribe(settings.topic(), 1);
             subscription.waitForCompletion(TIMEOUT_MILLIS);
             if (subscription.getGrantedQos()[0] == Failures.SUBSCRIPTION_REFUSED) {

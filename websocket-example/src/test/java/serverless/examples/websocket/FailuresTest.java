@@ -10,11 +10,16 @@ import com.hivemq.client.internal.mqtt.message.connect.connack.MqttConnAckRestri
 import com.hivemq.client.internal.mqtt.message.publish.puback.MqttPubAck;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -63,11 +68,38 @@ class FailuresTest {
     }
 
     @Test
-    void anotherPubAckErrorKeepsItsLine() {
-        String line = Failures.describe(notPublished(4, Mqtt5PubAckReasonCode.NOT_AUTHORIZED), SETTINGS);
+    void aPubAckFromTheAclNamesTheCodeTheAclAndWhereToLook() {
+        assertEquals("The broker refused message 4 with reason code 0x87 (not authorized): the user's ACL does not allow"
+                        + " publishing on MQTT_TOPIC. Check the deployment's Authorization page, or set MQTT_TOPIC to a topic"
+                        + " the user may publish on.",
+                Failures.describe(notPublished(4, Mqtt5PubAckReasonCode.NOT_AUTHORIZED), SETTINGS));
+    }
 
-        assertTrue(line.startsWith("The broker refused the publish to MQTT_TOPIC (PUBACK error)"), line);
-        assertFalse(line.contains("quota"), line);
+    @Test
+    void everyOtherPubAckErrorIsNamedWithWhatToCheck() {
+        String topicNameInvalid = Failures.describe(notPublished(1, Mqtt5PubAckReasonCode.TOPIC_NAME_INVALID), SETTINGS);
+        String unspecified = Failures.describe(notPublished(1, Mqtt5PubAckReasonCode.UNSPECIFIED_ERROR), SETTINGS);
+
+        assertTrue(topicNameInvalid.startsWith("The broker refused message 1 with reason code 0x90 (topic name invalid)"),
+                topicNameInvalid);
+        assertTrue(unspecified.startsWith("The broker refused message 1 with reason code 0x80 (unspecified error)"),
+                unspecified);
+    }
+
+    /** A refused subscription is the ACL as often as Serverless' subscription quota: the line names both. */
+    @Test
+    void aRefusedSubscriptionNamesTheAclAndTheSubscriptionQuotaForBothClients() {
+        Mqtt5SubAck refusal = (Mqtt5SubAck) Proxy.newProxyInstance(Mqtt5SubAck.class.getClassLoader(),
+                new Class<?>[] {Mqtt5SubAck.class}, (proxy, method, args) -> method.getName().equals("getReasonCodes")
+                        ? List.of(Mqtt5SubAckReasonCode.TOPIC_FILTER_INVALID) : null);
+        String quota = " Check that the user's ACL allows it to subscribe to that topic (the deployment's Authorization"
+                + " page), and Serverless' subscription quota: at most 10 subscriptions per client and 10 levels per topic"
+                + " filter.";
+
+        assertEquals("The broker refused the subscription to MQTT_TOPIC (SUBACK 0x8F topic filter invalid)." + quota,
+                Failures.describe(new Mqtt5SubAckException(refusal, "SUBACK contains only Error Codes"), SETTINGS));
+        assertEquals("The broker refused the subscription to MQTT_TOPIC (SUBACK 0x80 failure)." + quota,
+                Failures.describe(new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED), SETTINGS));
     }
 
     @Test
