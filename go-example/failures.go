@@ -101,6 +101,7 @@ func describeConnectionFailure(err error, settings *Settings) string {
 	var verification *tls.CertificateVerificationError
 	var dns *net.DNSError
 	var timeout *timeoutError
+	var unanswered *unansweredConnectError
 	var netError net.Error
 	var notTLS tls.RecordHeaderError
 	switch {
@@ -149,6 +150,12 @@ func describeConnectionFailure(err error, settings *Settings) string {
 		return "Could not reach the server: connection refused." +
 			" Check MQTT_HOST and MQTT_PORT: Serverless offers 8883 (MQTT over TLS) and 8084" +
 			" (MQTT over WebSocket with TLS); 1883 and 8083 are not offered."
+	case errors.As(err, &unanswered):
+		// TLS completed, so the network is fine: pointing at it (the case below) would send the user astray.
+		return "The server accepted the connection (TLS completed) but never answered the MQTT CONNECT within 10 s." +
+			" Usually the deployment is starting or overloaded: check its status in the console and try again in a" +
+			" minute. If it lasts, something between this machine and the deployment (a proxy or load balancer) may" +
+			" speak TLS but not MQTT: connect to the deployment's address and port 8883 directly."
 	case errors.As(err, &timeout), errors.Is(err, os.ErrDeadlineExceeded),
 		errors.As(err, &netError) && netError.Timeout():
 		return "The connection timed out." +

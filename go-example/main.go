@@ -94,7 +94,7 @@ func run(settings Settings, out io.Writer) error {
 		return &timeoutError{what: fmt.Sprintf("no CONNACK within %d s", int(timeout.Seconds()))}
 	}
 	if err := connect.Error(); err != nil {
-		return err
+		return firstConnectFailure(err) // a CONNACK that never came after TLS is not the network
 	}
 	defer client.Disconnect(0) // after a failure: close at once; a no-op after the DISCONNECT below
 	fmt.Fprintf(out, "Connected with client id %s\n", settings.ClientID)

@@ -11,6 +11,7 @@ const { fromEnvironment, trustDescription } = require('./lib/settings');
 const { report, reason, subscribeFailure, SubscriptionRefused, ConnectTimeout } = require('./lib/failures');
 const { RoundTrip, windowFor } = require('./lib/round-trip');
 const { PublishPace } = require('./lib/publish-pace');
+const { watchTls } = require('./lib/unanswered-connect');
 
 const TIMEOUT_MS = 10_000;
 // At most this many messages unfinished (sent, but not yet both acknowledged and back) at a time.
@@ -144,12 +145,15 @@ function firstConnect(client) {
         resolve();
       }
     };
+    // A timeout once TLS has completed is a CONNECT the server never answered, not the network.
+    const afterTls = watchTls(client);
     const onConnect = () => done();
-    const onError = (error) => done(error);
+    const onError = (error) => done(error.message === 'connack timeout' ? afterTls(error) : error);
     // Closed before the CONNACK without an error: reported like a handshake the server closed.
     const onClose = () => done(Object.assign(new Error('the server closed the connection before its CONNACK'),
       { code: 'ECONNRESET' }));
-    const timer = setTimeout(() => done(new ConnectTimeout(`no CONNACK within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
+    const timer = setTimeout(() => done(afterTls(new ConnectTimeout(`no CONNACK within ${TIMEOUT_MS / 1000} s`))),
+      TIMEOUT_MS);
     client.on('connect', onConnect);
     client.on('error', onError);
     client.on('close', onClose);

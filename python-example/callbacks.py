@@ -15,7 +15,7 @@ from typing import Optional
 
 import paho.mqtt.client as mqtt
 
-from failures import ConnackRefused, ConnectTimeout, SubscriptionRefused, reason
+from failures import ConnackRefused, ConnectTimeout, SubscriptionRefused, UnansweredConnect, reason
 from round_trip import RoundTrip
 
 
@@ -45,9 +45,13 @@ class Callbacks:
         client.on_socket_close = self.on_socket_close
 
     def await_first_connack(self, seconds: float) -> None:
-        """Returns once the broker accepted the connection; raises what refused it, or ConnectTimeout."""
+        """Returns once the broker accepted the connection; raises what refused it, or UnansweredConnect.
+
+        Called once the connection is open (example.py: TCP, the TLS handshake and the CONNECT done), so no CONNACK
+        within `seconds` is a CONNECT the server never answered, not a network that timed out.
+        """
         if not self._first_connack.wait(seconds):
-            raise ConnectTimeout(f"no CONNACK within {seconds:.0f} s")
+            raise UnansweredConnect(f"no CONNACK within {seconds:.0f} s, after TLS completed")
         if self._first_failure is not None:
             raise self._first_failure
 

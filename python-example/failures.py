@@ -42,6 +42,15 @@ class ConnectTimeout(Exception):
     """No answer within the bound (10 s)."""
 
 
+class UnansweredConnect(Exception):
+    """The first connect got through TLS but no CONNACK came within the bound (10 s).
+
+    The server accepted the connection and never answered the MQTT CONNECT, as a deployment that is starting or
+    overloaded may, or something in between that speaks TLS but not MQTT. The network is fine then, so the line must
+    not say that the connection timed out.
+    """
+
+
 def report(error: BaseException, settings: Optional[Settings], env: Mapping[str, str]) -> int:
     """Prints the one-line error (and the traceback with MQTT_DEBUG=true) and returns the exit code."""
     print(f"ERROR: {describe(error, settings)}", file=sys.stderr, flush=True)
@@ -122,6 +131,12 @@ def _describe_connection_failure(error: BaseException, settings: Optional[Settin
         return ("Could not reach the server: connection refused."
                 " Check MQTT_HOST and MQTT_PORT: Serverless offers 8883 (MQTT over TLS) and 8084"
                 " (MQTT over WebSocket with TLS); 1883 and 8083 are not offered.")
+    if isinstance(error, UnansweredConnect):
+        # TLS completed, so the network is fine: pointing at it (the line below) would send the user astray.
+        return ("The server accepted the connection (TLS completed) but never answered the MQTT CONNECT within 10 s."
+                " Usually the deployment is starting or overloaded: check its status in the console and try again in"
+                " a minute. If it lasts, something between this machine and the deployment (a proxy or load balancer)"
+                " may speak TLS but not MQTT: connect to the deployment's address and port 8883 directly.")
     if isinstance(error, (ConnectTimeout, TimeoutError, socket.timeout)):
         return ("The connection timed out."
                 " Check that MQTT_HOST and MQTT_PORT (8883) are right and that a firewall or proxy"

@@ -6,6 +6,7 @@
 const net = require('node:net');
 const { SettingsError } = require('./settings');
 const { Stalled } = require('./round-trip');
+const { UnansweredConnect } = require('./unanswered-connect');
 
 // MQTT 3.1.1 CONNACK return codes (MQTT.js puts them in error.code).
 const IDENTIFIER_REJECTED = 2;
@@ -114,6 +115,13 @@ function describeConnectionFailure(error, settings) {
     return 'Could not reach the server: connection refused.'
       + ' Check MQTT_HOST and MQTT_PORT: Serverless offers 8883 (MQTT over TLS) and 8084'
       + ' (MQTT over WebSocket with TLS); 1883 and 8083 are not offered.';
+  }
+  if (error instanceof UnansweredConnect) {
+    // TLS completed, so the network is fine: pointing at it (the line below) would send the user astray.
+    return 'The server accepted the connection (TLS completed) but never answered the MQTT CONNECT within 10 s.'
+      + ' Usually the deployment is starting or overloaded: check its status in the console and try again in a'
+      + ' minute. If it lasts, something between this machine and the deployment (a proxy or load balancer) may'
+      + " speak TLS but not MQTT: connect to the deployment's address and port 8883 directly.";
   }
   if (error instanceof ConnectTimeout || code === 'ETIMEDOUT' || message === 'connack timeout') {
     return 'The connection timed out.'

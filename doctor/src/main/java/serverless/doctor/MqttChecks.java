@@ -137,15 +137,34 @@ final class MqttChecks {
         if (ReasonCodes.fromServer(code)) {
             return connackRefusal(settings, ClientIds.TLS, uri, code, e);
         }
-        if (code == MqttClientException.REASON_CODE_CLIENT_TIMEOUT || code == MqttClientException.REASON_CODE_CONNECTION_LOST
+        if (code == MqttClientException.REASON_CODE_CLIENT_TIMEOUT) {
+            return unanswered(uri, "TLS", "speaks TLS but not MQTT",
+                    " Check also that MQTT_PORT is the port for MQTT over TLS (8883): 8084 is the WebSocket port, for"
+                            + " wss://.", e);
+        }
+        if (code == MqttClientException.REASON_CODE_CONNECTION_LOST
                 || Causes.has(e, EOFException.class) || Causes.has(e, SocketTimeoutException.class)) {
-            return StepResult.fail(Step.MQTT, "no CONNACK over " + uri + ": the port accepted TLS, but "
-                            + (code == MqttClientException.REASON_CODE_CLIENT_TIMEOUT ? "did not answer the CONNECT within "
-                                    + MqttConnection.TIMEOUT.toSeconds() + " s" : "closed the connection after the CONNECT"),
+            return StepResult.fail(Step.MQTT, "no CONNACK over " + uri + ": the port accepted TLS, but closed the"
+                            + " connection after the CONNECT",
                     "Check that MQTT_PORT is the port for MQTT over TLS (8883): 8084 is the WebSocket port, for wss://.",
                     Causes.exact(e));
         }
         return unexpected(uri, e);
+    }
+
+    /**
+     * The server completed what {@code accepted} names (the tls step saw TLS complete moments before, and Paho's
+     * timeout comes only after it sent the CONNECT), then never answered the CONNECT: not the network, which the
+     * steps before passed, but a deployment that is starting or overloaded, or something in between that
+     * {@code speaks} ("speaks TLS but not MQTT").
+     */
+    static StepResult unanswered(String uri, String accepted, String speaks, String portAdvice, MqttException e) {
+        return StepResult.fail(Step.MQTT, "no CONNACK over " + uri + ": the server accepted " + accepted + " but never"
+                        + " answered the MQTT CONNECT within " + MqttConnection.TIMEOUT.toSeconds() + " s",
+                "Usually the deployment is starting or overloaded: check its status in the console and run the doctor"
+                        + " again in a minute. If it lasts, something between this machine and the deployment (a proxy"
+                        + " or load balancer) " + speaks + ": connect to the deployment's address directly." + portAdvice,
+                Causes.exact(e));
     }
 
     /** CONNECT over wss:// failed: a CONNACK refusal, or the WebSocket upgrade (the path) in words. */
@@ -161,7 +180,10 @@ final class MqttChecks {
         Optional<String> status = WebSocketProbe.upgrade(settings.host(), settings.wsPort(), settings.wsPath(), sockets,
                 !settings.hostIsIpAddress());
         if (status.filter(line -> line.contains(" 101")).isPresent()) {
-            return unexpected(uri, e); // the path is right; something else went wrong
+            // The path is right. Paho's timeout comes after the upgrade: a CONNECT never answered.
+            return code == MqttClientException.REASON_CODE_CLIENT_TIMEOUT
+                    ? unanswered(uri, "TLS and the WebSocket upgrade", "speaks TLS and WebSocket but not MQTT", "", e)
+                    : unexpected(uri, e);
         }
         String error = Causes.exact(e) + status.map(line -> "; GET " + settings.wsPath() + " answered: " + line).orElse("");
         String got = "the WebSocket path " + settings.wsPath() + " got " + WebSocketProbe.inWords(status) + " over " + uri;

@@ -3,6 +3,9 @@ package serverless.doctor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
 
 class MqttChecksTest {
@@ -22,5 +25,30 @@ class MqttChecksTest {
                 "MQTT_PUBLISH_RATE"}) {
             assertTrue(whatToDo.contains(phrase), "no '" + phrase + "' in: " + whatToDo);
         }
+    }
+
+    /** The tls step passed moments before: a CONNECT without a CONNACK is the deployment, not the network. */
+    @Test
+    void aConnectWithoutAnAnswerAfterTlsSaysTheServerNeverAnsweredItAndWhatThatUsuallyMeans() {
+        StepResult result = MqttChecks.diagnose(Settings.from(Map.of("MQTT_HOST", "h.example"), true),
+                "ssl://h.example:8883", new MqttException(MqttClientException.REASON_CODE_CLIENT_TIMEOUT));
+
+        assertEquals(Verdict.FAIL, result.verdict());
+        assertEquals("no CONNACK over ssl://h.example:8883: the server accepted TLS but never answered the MQTT CONNECT"
+                + " within 10 s", result.summary());
+        String whatToDo = result.whatToDo().orElseThrow();
+        assertTrue(whatToDo.startsWith("Usually the deployment is starting or overloaded"), whatToDo);
+        for (String phrase : new String[] {"speaks TLS but not MQTT", "8883", "8084"}) {
+            assertTrue(whatToDo.contains(phrase), "no '" + phrase + "' in: " + whatToDo);
+        }
+    }
+
+    @Test
+    void aConnectionClosedAfterTheConnectKeepsItsDiagnosis() {
+        StepResult result = MqttChecks.diagnose(Settings.from(Map.of("MQTT_HOST", "h.example"), true),
+                "ssl://h.example:8883", new MqttException(MqttClientException.REASON_CODE_CONNECTION_LOST));
+
+        assertEquals("no CONNACK over ssl://h.example:8883: the port accepted TLS, but closed the connection after the"
+                + " CONNECT", result.summary());
     }
 }

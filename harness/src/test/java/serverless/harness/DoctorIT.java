@@ -73,6 +73,9 @@ class DoctorIT {
                 "PASS PASS PASS PASS FAIL SKIP", "mqtt", "CONNACK 0x87 not authorized"),
         NO_CREDENTIALS(Requirement.ANY_BROKER, Fault.ANONYMOUS::injectInto,
                 "PASS PASS PASS PASS FAIL SKIP", "mqtt", "anonymous CONNECT", "CONNACK 0x8"),
+        /** Both ports complete TLS as the deployment (and the upgrade on /mqtt) and answer no CONNECT. */
+        UNANSWERED_CONNECT(Trait.STARTED_BY_THE_SUITE, Fault.UNANSWERED_CONNECT::injectInto,
+                "PASS PASS PASS PASS FAIL SKIP", "mqtt", "accepted TLS but never answered the MQTT CONNECT"),
         WRONG_WEBSOCKET_PATH(Refusal.WRONG_WEBSOCKET_PATH, Fault.WRONG_WEBSOCKET_PATH::injectInto,
                 "PASS PASS PASS PASS FAIL SKIP", "mqtt", "WebSocket path " + BrokerProbe.WRONG_WEBSOCKET_PATH, "HTTP 404"),
         /** One over Serverless' limit: the doctor diagnoses it without sending it, so any broker will do. */
@@ -196,6 +199,11 @@ class DoctorIT {
         if (fault == Diagnosis.IP_ADDRESS) {
             assertTrue(report.line("address").startsWith("WARN") && report.line("address").contains("IP address"),
                     result::transcript);
+        }
+        if (fault == Diagnosis.UNANSWERED_CONNECT) {
+            // Not the network, which the steps before passed: what to do names what such a server usually is.
+            assertTrue(result.stdout().lines().anyMatch(line -> line.trim().startsWith("What to do: Usually the"
+                    + " deployment is starting or overloaded")), result::transcript);
         }
         if (fault == Diagnosis.CLIENT_ID_TOO_LONG) {
             checkOverLongClientIdWasNotSent(run.environment().get("MQTT_CLIENT_ID"), result, broker);

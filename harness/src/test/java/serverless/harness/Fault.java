@@ -41,6 +41,13 @@ public enum Fault {
     CLOSED_PORT("connection refused", 1, Trait.STARTED_BY_THE_SUITE,
             (run, bed) -> run.set("MQTT_PORT", String.valueOf(FaultFixtures.closedPort()))),
     /**
+     * A server that completes TLS as the deployment (over WebSocket, the upgrade too) and never answers the first
+     * CONNECT, as a deployment that is starting or overloaded may, or something in between that speaks TLS but not
+     * MQTT: the line must say so, not blame the network ("timed out" is for a TCP connect or handshake that never ends).
+     */
+    UNANSWERED_CONNECT(List.of("never answered", "CONNECT", "starting or overloaded"), 1, Trait.STARTED_BY_THE_SUITE,
+            Optional.empty(), (run, bed) -> bed.faults().leaveTheConnectUnanswered(run)),
+    /**
      * EMQX, and so Serverless, answers a wrong path with HTTP 404 at once: the example must say so within
      * 3 s of starting to connect (its JVM's start-up aside, which a loaded machine stretches at will).
      */

@@ -3,7 +3,12 @@ package serverless.harness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
 import serverless.harness.broker.FaultServer;
+import serverless.harness.broker.FrontTls;
+import serverless.harness.broker.LocalBroker;
+import serverless.harness.broker.SniFront;
 import serverless.harness.pki.TestPki;
 
 /**
@@ -16,6 +21,8 @@ public final class FaultFixtures implements AutoCloseable {
     private final FaultServer expiredCertificate;
     private final FaultServer tls11Only;
     private final FaultServer plaintext;
+    private final SniFront unansweredTls;
+    private final SniFront unansweredWss;
 
     FaultFixtures(TestPki pki) {
         try {
@@ -23,6 +30,12 @@ public final class FaultFixtures implements AutoCloseable {
             expiredCertificate = FaultServer.presenting(pki.expiredKeyStore(), pki.keyStorePassword());
             tls11Only = FaultServer.tls11Only();
             plaintext = FaultServer.plaintext();
+            // The deployment's own certificate and SNI check, as the local broker's fronts have them, but no broker.
+            FrontTls deploymentTls = FrontTls.of(pki.serverKeyStore(), pki.keyStorePassword(), pki.caCertificate(),
+                    List.of());
+            unansweredTls = SniFront.unanswered(Transport.TLS, pki.deploymentHost(), null, deploymentTls, id -> { });
+            unansweredWss = SniFront.unanswered(Transport.WSS, pki.deploymentHost(), LocalBroker.WS_PATH,
+                    deploymentTls, id -> { });
         } catch (Exception e) {
             throw new IllegalStateException("fault servers could not start: " + e.getMessage(), e);
         }
@@ -48,6 +61,20 @@ public final class FaultFixtures implements AutoCloseable {
         return plaintext.port();
     }
 
+    /**
+     * Points {@code run} at servers that complete TLS as the deployment (over WebSocket, the upgrade on /mqtt too) and
+     * never answer the CONNECT. Which port is which follows {@link Endpoint#variablesFor}: an example over WSS has
+     * {@code MQTT_WS_PATH} and its port in {@code MQTT_PORT}; the doctor has {@code MQTT_WS_PORT} beside it.
+     */
+    public void leaveTheConnectUnanswered(ExampleRun run) {
+        Map<String, String> variables = run.environment();
+        boolean exampleOverWss = variables.containsKey("MQTT_WS_PATH") && !variables.containsKey("MQTT_WS_PORT");
+        run.set("MQTT_PORT", String.valueOf((exampleOverWss ? unansweredWss : unansweredTls).port()));
+        if (variables.containsKey("MQTT_WS_PORT")) {
+            run.set("MQTT_WS_PORT", String.valueOf(unansweredWss.port()));
+        }
+    }
+
     /** A port nothing listens on (free a moment ago), for "connection refused". */
     public static int closedPort() {
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -63,5 +90,7 @@ public final class FaultFixtures implements AutoCloseable {
         expiredCertificate.close();
         tls11Only.close();
         plaintext.close();
+        unansweredTls.close();
+        unansweredWss.close();
     }
 }

@@ -50,7 +50,8 @@ import serverless.harness.broker.HandshakeRefusal.Reason;
  *
  * <p>Either front can also leave new connections unanswered ({@link #leaveNewConnectionsUnanswered}): it then
  * completes the TLS handshake itself and answers nothing to the CONNECT, as a deployment that is restarting may; the
- * WebSocket front first answers the upgrade ({@link UnansweredWebSocket}), so that the CONNECT comes.
+ * WebSocket front first answers the upgrade ({@link UnansweredWebSocket}), so that the CONNECT comes. A front with no
+ * broker behind it ({@link #unanswered}) leaves every connection so: a fault server for a first connect never answered.
  */
 public final class SniFront implements AutoCloseable {
 
@@ -59,6 +60,7 @@ public final class SniFront implements AutoCloseable {
 
     private final Transport transport;
     private final String expectedHost;
+    /** The broker behind the front; null for a front with none, which leaves every connection unanswered. */
     private final InetSocketAddress backend;
     private final Duration helloTimeout;
     private final Consumer<HandshakeRefusal> refusals;
@@ -141,6 +143,22 @@ public final class SniFront implements AutoCloseable {
                 unansweredClientIds);
     }
 
+    /**
+     * A front with no broker behind it, which leaves every connection with the right SNI unanswered from the start
+     * (as {@link #leaveNewConnectionsUnanswered} does): the deployment's certificate from {@code tls}, the TLS
+     * handshake completed, and the first CONNECT never answered, as from a deployment that is starting or overloaded,
+     * or from something in between that speaks TLS but not MQTT. The client id of each CONNECT goes to
+     * {@code clientIds}. Over WebSocket ({@code webSocketPath} not null) the upgrade on that path is answered first.
+     */
+    public static SniFront unanswered(Transport transport, String expectedHost, String webSocketPath, FrontTls tls,
+            Consumer<String> clientIds) {
+        if ((transport == Transport.WSS) != (webSocketPath != null)) {
+            throw new IllegalArgumentException("a WebSocket path goes with WSS, and only with it: " + transport);
+        }
+        return new SniFront(transport, expectedHost, null, DEFAULT_HELLO_TIMEOUT, refusal -> { }, webSocketPath, tls,
+                clientIds);
+    }
+
     /** The public port, on 127.0.0.1. */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
@@ -188,6 +206,9 @@ public final class SniFront implements AutoCloseable {
 
     /** Relays new connections to the broker again; those left unanswered stay so until closed. */
     public void answerNewConnections() {
+        if (backend == null) {
+            throw new IllegalStateException("this front has no broker to relay to");
+        }
         unanswered = false;
     }
 
@@ -230,7 +251,7 @@ public final class SniFront implements AutoCloseable {
             if (!brokerAvailable) {
                 return ctx.executor().newFailedFuture(new IOException("the broker is restarting"));
             }
-            if (unanswered) {
+            if (unanswered || backend == null) {
                 return ctx.executor().newSucceededFuture(null); // no backend: see onLookupComplete
             }
             Promise<Channel> connected = ctx.executor().newPromise();

@@ -290,6 +290,32 @@ class SniFrontTest {
         }
     }
 
+    @Test
+    @CompleteTier // only FaultIT's and DoctorIT's first connect never answered uses it
+    void withNoBrokerBehindItAFrontLeavesEveryConnectUnansweredAfterTlsAndTheUpgradeAndStillChecksSni()
+            throws Exception {
+        List<String> unanswered = new CopyOnWriteArrayList<>();
+        FrontTls tls = FrontTls.of(pki.serverKeyStore(), pki.keyStorePassword(), ca, List.of());
+        try (SniFront tcpFront = SniFront.unanswered(Transport.TLS, HOST, null, tls, unanswered::add);
+             SniFront wsFront = SniFront.unanswered(Transport.WSS, HOST, "/mqtt", tls, unanswered::add)) {
+            try (SSLSocket socket = TestTls.handshake(ca, HOST, tcpFront.port(), null, true)) {
+                socket.getOutputStream().write(connect("first-tcp"));
+                await().atMost(Duration.ofSeconds(5)).until(() -> unanswered.contains("first-tcp"));
+                assertSilent(socket);
+            }
+            try (SSLSocket socket = TestTls.handshake(ca, HOST, wsFront.port(), null, true)) {
+                socket.getOutputStream().write(upgrade("/mqtt", "first"));
+                assertTrue(readHead(socket.getInputStream()).startsWith("HTTP/1.1 101 "));
+                socket.getOutputStream().write(maskedFrame(0x2, connect("first-ws")));
+                await().atMost(Duration.ofSeconds(5)).until(() -> unanswered.contains("first-ws"));
+                assertSilent(socket);
+            }
+            assertThrows(IOException.class, () -> TestTls.handshake(ca, "127.0.0.1", tcpFront.port(), null, false).close(),
+                    "a handshake without SNI is refused, as by the deployment");
+            assertThrows(IllegalStateException.class, tcpFront::answerNewConnections, "there is no broker to answer");
+        }
+    }
+
     private static SniFront webSocketFront(List<String> protocols) throws IOException {
         return webSocketFront(protocols, id -> { });
     }

@@ -113,12 +113,14 @@ final class Failures {
         // Netty's SslHandshakeTimeoutException ("handshake timed out after 10000ms") is an SSLHandshakeException,
         // and its ConnectTimeoutException ("connection timed out after 10000 ms") a ConnectException: both are
         // checked before those. The client's own CONNACK limit says "Timeout while waiting for CONNACK".
+        if (messageContains(error, "Timeout while waiting for CONNACK")) {
+            return unansweredConnect(); // MQTT 3.1.1 (an MQTT 5 client's DISCONNECT is a broker refusal, above)
+        }
         if (messageContains(error, "handshake timed out")) {
             return "The TLS handshake timed out: the server accepted the connection but did not answer with TLS."
                     + " Check that MQTT_PORT is a TLS port (8883) and that no proxy or firewall holds the connection.";
         }
-        if (has(error, SocketTimeoutException.class) || messageContains(error, "timed out")
-                || messageContains(error, "Timeout while waiting for CONNACK")) {
+        if (has(error, SocketTimeoutException.class) || messageContains(error, "timed out")) {
             return "The connection timed out."
                     + " Check that MQTT_HOST and MQTT_PORT (8883) are right and that a firewall or proxy"
                     + " lets this machine reach them (try: nc -vz HOST 8883).";
@@ -195,9 +197,7 @@ final class Failures {
             }
             if (t instanceof Mqtt5DisconnectException && String.valueOf(t.getMessage()).contains("CONNACK")) {
                 // The client's own bound on the CONNACK ran out: it sends a DISCONNECT itself and reports that.
-                return "The server took the connection but sent no CONNACK within 10 s: it did not answer the"
-                        + " MQTT CONNECT. Check that MQTT_PORT is the deployment's MQTT over TLS port (8883), and the"
-                        + " deployment's status in the console.";
+                return unansweredConnect();
             }
             if (t instanceof Mqtt5DisconnectException disconnect) {
                 return "The broker closed the connection (DISCONNECT "
@@ -230,6 +230,18 @@ final class Failures {
         }
         return "The broker refused the connection (CONNACK " + code + ")."
                 + " Check MQTT_USERNAME, MQTT_PASSWORD and MQTT_CLIENT_ID, and the deployment's status in the console.";
+    }
+
+    /**
+     * The client's bound on the CONNACK ("Timeout while waiting for CONNACK"), which starts once TLS is up (TCP and
+     * the handshake have bounds of their own): the server completed TLS, so the network is fine, and never answered
+     * the MQTT CONNECT.
+     */
+    private static String unansweredConnect() {
+        return "The server accepted the connection (TLS completed) but never answered the MQTT CONNECT within 10 s."
+                + " Usually the deployment is starting or overloaded: check its status in the console and try again"
+                + " in a minute. If it lasts, something between this machine and the deployment (a proxy or load"
+                + " balancer) may speak TLS but not MQTT: connect to the deployment's address and port 8883 directly.";
     }
 
     private static boolean has(Throwable error, Class<? extends Throwable> type) {

@@ -46,14 +46,28 @@ class FailuresTest {
     }
 
     @Test
-    void noConnackWithinTheBoundIsNotBlamedOnTheBroker() {
-        // What the client reports when its own 10 s for the CONNACK run out: a DISCONNECT it sent itself.
-        Mqtt5DisconnectException noConnack = new Mqtt5DisconnectException(packet(Mqtt5Disconnect.class,
+    void noConnackWithinTheBoundIsAConnectNeverAnsweredNotTheBrokersRefusalNorTheNetwork() {
+        // What the client reports when its own 10 s for the CONNACK run out: a DISCONNECT it sent itself (MQTT 5),
+        // or one with only that message (MQTT 3.1.1). That bound starts once TLS is up.
+        Mqtt5DisconnectException mqtt5 = new Mqtt5DisconnectException(packet(Mqtt5Disconnect.class,
                 "getReasonCode", Mqtt5DisconnectReasonCode.PROTOCOL_ERROR), "Timeout while waiting for CONNACK");
+        var mqtt3 = new com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3DisconnectException(
+                "Timeout while waiting for CONNACK", null);
 
-        String line = Failures.describe(noConnack, settings("hivemq-3f2a9c1d"));
-        assertTrue(line.startsWith("The server took the connection but sent no CONNACK within 10 s"), line);
-        assertTrue(!line.contains("ACL"), line);
+        for (Exception noConnack : new Exception[] {mqtt5, mqtt3}) {
+            String line = Failures.describe(noConnack, settings("hivemq-3f2a9c1d"));
+            assertTrue(line.startsWith("The server accepted the connection (TLS completed) but never answered the"
+                    + " MQTT CONNECT within 10 s. Usually the deployment is starting or overloaded"), line);
+            assertTrue(!line.contains("ACL") && !line.contains("timed out"), line);
+        }
+    }
+
+    @Test
+    void aTlsHandshakeWithoutAnAnswerStillTimedOut() {
+        var handshake = new com.hivemq.client.mqtt.exceptions.ConnectionFailedException(
+                new io.netty.handler.ssl.SslHandshakeTimeoutException("handshake timed out after 10000ms"));
+
+        assertTrue(Failures.describe(handshake, settings("hivemq-3f2a9c1d")).startsWith("The TLS handshake timed out"));
     }
 
     @Test

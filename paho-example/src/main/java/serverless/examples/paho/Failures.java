@@ -127,6 +127,14 @@ final class Failures {
                     + " Check MQTT_HOST and MQTT_PORT: Serverless offers 8883 (MQTT over TLS) and 8084"
                     + " (MQTT over WebSocket with TLS); 1883 and 8083 are not offered.";
         }
+        if (error instanceof UnansweredConnect) {
+            // TLS completed, so the network is fine: pointing at it (the line below) would send the user astray.
+            return "The server accepted the connection (TLS completed) but never answered the MQTT CONNECT within"
+                    + " 10 s. Usually the deployment is starting or overloaded: check its status in the console and"
+                    + " try again in a minute. If it lasts, something between this machine and the deployment (a proxy"
+                    + " or load balancer) may speak TLS but not MQTT: connect to the deployment's address and port"
+                    + " 8883 directly.";
+        }
         if (has(error, SocketTimeoutException.class) || reasonCode == PAHO_CLIENT_TIMEOUT) {
             return "The connection timed out."
                     + " Check that MQTT_HOST and MQTT_PORT (8883) are right and that a firewall or proxy"

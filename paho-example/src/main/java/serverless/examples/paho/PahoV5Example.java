@@ -75,7 +75,12 @@ public final class PahoV5Example {
         ReconnectingV5Callback callback = new ReconnectingV5Callback(client, options, settings.topic(), roundTrip);
         client.setCallback(callback);
         IMqttToken connect = client.connect(options);
-        connect.waitForCompletion(TIMEOUT_MILLIS);
+        try {
+            connect.waitForCompletion(TIMEOUT_MILLIS);
+        } catch (MqttException e) {
+            // A timeout after TLS completed is a CONNECT that went unanswered, not the network (UnansweredConnect).
+            throw UnansweredConnect.from(e, e.getReasonCode(), options.getSocketFactory());
+        }
         System.out.println("Connected with client id " + settings.clientId());
 
         // 4. Subscribe first, so our own messages come back to us. A SUBACK reason code of 0x80 or above is a

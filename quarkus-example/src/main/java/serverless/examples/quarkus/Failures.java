@@ -119,6 +119,14 @@ final class Failures {
             return "The host name in MQTT_HOST could not be resolved."
                     + " Check its spelling against the console and that this machine's DNS works.";
         }
+        if (has(error, UnansweredConnect.class)) {
+            // TLS completed, so the network is fine: pointing at it (the line below) would send the user astray.
+            return "The server accepted the connection (TLS completed) but never answered the MQTT CONNECT within"
+                    + " 10 s. Usually the deployment is starting or overloaded: check its status in the console and"
+                    + " try again in a minute. If it lasts, something between this machine and the deployment (a proxy"
+                    + " or load balancer) may speak TLS but not MQTT: connect to the deployment's address and port"
+                    + " 8883 directly.";
+        }
         // Before ConnectException: Netty's connect timeout is a subclass of it.
         if (has(error, ConnectTimeoutException.class) || has(error, SslHandshakeTimeoutException.class)
                 || has(error, SocketTimeoutException.class)) {

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -70,11 +71,12 @@ public class QuarkusExample implements QuarkusApplication {
 
         // 2. Connect: the connector started connecting as Quarkus started; at most 10 s for TCP, TLS and
         //    CONNACK. A wrong password or certificate ends here with its one-line error.
-        waitFor(connection.connected(), CONNECT_SECONDS, "not connected within " + CONNECT_SECONDS + " s");
+        awaitFirstConnect(connection);
         System.out.println("Connected with client id " + settings.clientId());
 
         // 3. Subscribed: the incoming channel subscribed as it started; the SUBACK comes after the CONNACK.
-        int grantedQos = waitFor(connection.subscribed(), CONNECT_SECONDS, "no SUBACK within " + CONNECT_SECONDS + " s");
+        int grantedQos = waitFor(connection.subscribed(), CONNECT_SECONDS,
+                () -> new SocketTimeoutException("no SUBACK within " + CONNECT_SECONDS + " s"));
         if (grantedQos >= 0x80) {
             throw new Failures.SubscriptionRefusedException();
         }
@@ -99,7 +101,8 @@ public class QuarkusExample implements QuarkusApplication {
         //    DISCONNECT (the broker keeps the session: clean session off).
         CompletableFuture<Void> disconnected = connection.stopping();
         roundTrip.complete();
-        waitFor(disconnected, DISCONNECT_SECONDS, "not disconnected within " + DISCONNECT_SECONDS + " s");
+        waitFor(disconnected, DISCONNECT_SECONDS,
+                () -> new SocketTimeoutException("not disconnected within " + DISCONNECT_SECONDS + " s"));
         System.out.println("Disconnected");
     }
 
@@ -116,12 +119,27 @@ public class QuarkusExample implements QuarkusApplication {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
     }
 
-    /** Waits at most {@code seconds}; a timeout becomes a SocketTimeoutException with {@code what}. */
-    private static <T> T waitFor(CompletableFuture<T> future, int seconds, String what) throws Exception {
+    /**
+     * The first connect's outcome, within {@link #CONNECT_SECONDS}. No CONNACK by then, or the connection closed
+     * before one, means that TLS had completed and the server never answered the CONNECT ({@link UnansweredConnect}
+     * says how that is known): not a timeout of the network, and not its line.
+     */
+    private static void awaitFirstConnect(ConnectionWatch connection) throws Exception {
+        try {
+            waitFor(connection.connected(), CONNECT_SECONDS, () -> new UnansweredConnect(
+                    new SocketTimeoutException("no CONNACK within " + CONNECT_SECONDS + " s")));
+        } catch (Exception failed) {
+            throw UnansweredConnect.closedBeforeConnack(failed) ? new UnansweredConnect(failed) : failed;
+        }
+    }
+
+    /** Waits at most {@code seconds}; a timeout becomes the exception {@code timedOut} makes. */
+    private static <T> T waitFor(CompletableFuture<T> future, int seconds, Supplier<Exception> timedOut)
+            throws Exception {
         try {
             return future.get(seconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new SocketTimeoutException(what);
+            throw timedOut.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }

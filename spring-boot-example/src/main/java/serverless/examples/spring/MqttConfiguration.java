@@ -48,7 +48,7 @@ class MqttConfiguration {
         // TLS from Spring Boot's SSL bundle "mqtt" (application.properties): it trusts MQTT_CA_FILE, or the JDK's
         // trust store when that is not set. Its SSLContext makes the sockets ("TLS": 1.3 or 1.2, none pinned).
         SslBundle tls = sslBundles.getBundle("mqtt");
-        options.setSocketFactory(new NoDelaySocketFactory(tls.createSslContext().getSocketFactory()));
+        options.setSocketFactory(new PahoSocketFactory(tls.createSslContext().getSocketFactory()));
         // Checks that the certificate is for MQTT_HOST (Paho's default, kept on explicitly). Paho also sends
         // MQTT_HOST as SNI, which Serverless requires.
         options.setHttpsHostnameVerificationEnabled(true);

@@ -78,6 +78,8 @@ final class SessionClientManager extends Mqttv5ClientManager implements Applicat
         if (!isConnected()) {
             Throwable cause = firstConnectFailure != null ? firstConnectFailure
                     : new MqttException(MqttClientException.REASON_CODE_CLIENT_TIMEOUT);
+            // A timeout after TLS completed is a CONNECT that went unanswered, not the network (UnansweredConnect).
+            cause = UnansweredConnect.from(cause, getConnectionInfo().getSocketFactory());
             throw new ExampleFailure(cause, settings); // ends the start-up: one line, exit 1
         }
         connected = true;

@@ -66,6 +66,8 @@ final class Failures {
     private static final String PAHO_UPGRADE_REFUSED = "WebSocket Response header";
 
     private static final int HTTP_NOT_FOUND = 404;
+    /** The HiveMQ client's own CONNACK timeout, which starts once TLS and the WebSocket upgrade are done. */
+    private static final String HIVEMQ_CONNACK_TIMEOUT = "Timeout while waiting for CONNACK";
 
     private static final Pattern IP_ADDRESS = Pattern.compile("^[0-9.]+$|:");
 
@@ -176,6 +178,14 @@ final class Failures {
             return "The host name in MQTT_HOST could not be resolved."
                     + " Check its spelling against the console and that this machine's DNS works.";
         }
+        if (has(error, UnansweredConnect.class) || messageContains(error, HIVEMQ_CONNACK_TIMEOUT)) {
+            // TLS and the upgrade completed, so the network is fine: pointing at it (below) would send the user astray.
+            return "The server accepted the connection (TLS and the WebSocket upgrade completed) but never answered"
+                    + " the MQTT CONNECT within 10 s. Usually the deployment is starting or overloaded: check its status"
+                    + " in the console and try again in a minute. If it lasts, something between this machine and the"
+                    + " deployment (a proxy or load balancer) may speak TLS and WebSocket but not MQTT: connect to the"
+                    + " deployment's address and port 8084 directly.";
+        }
         if (isTcpConnectTimeout(error)) {
             return "The connection timed out before the server answered."
                     + " Check that MQTT_HOST and MQTT_PORT (8084) are right and that a firewall or proxy lets this"
@@ -192,9 +202,10 @@ final class Failures {
                     + " Check that MQTT_PORT is a TLS port (8084 for WebSocket, 8883 for MQTT over TLS)"
                     + " and that no proxy or firewall holds the connection.";
         }
-        if (reasonCode == PAHO_CLIENT_TIMEOUT || messageContains(error, "Timeout while waiting")) {
-            // Paho's own bound on connect(). A TLS port that does not answer ends here too: Paho 1.2.5's wss://
-            // module, closing after a failed TLS handshake, retries the handshake, so its cause comes too late.
+        if (reasonCode == PAHO_CLIENT_TIMEOUT) {
+            // Paho's own bound on connect(), TLS not completed. A TLS port that does not answer ends here too: Paho
+            // 1.2.5's wss:// module, closing after a failed TLS handshake, retries the handshake, so its cause comes
+            // too late.
             return "The connection timed out: the server did not answer in time."
                     + " Check MQTT_HOST, that MQTT_PORT is 8084 (the TLS port for WebSocket), and that a firewall"
                     + " or proxy lets this machine reach it (try: nc -vz HOST 8084).";

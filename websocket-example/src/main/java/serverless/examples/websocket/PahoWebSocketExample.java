@@ -93,7 +93,12 @@ public final class PahoWebSocketExample {
             // [END paho_offline_buffer]
             // PUBACKs and messages go to the round trip; a dropped connection is reconnected (ReconnectingCallback).
             client.setCallback(callback);
-            client.connect(options).waitForCompletion(TIMEOUT_MILLIS);
+            try {
+                client.connect(options).waitForCompletion(TIMEOUT_MILLIS);
+            } catch (MqttException e) {
+                // A timeout after TLS completed is a CONNECT that went unanswered, not the network (UnansweredConnect).
+                throw UnansweredConnect.from(e, e.getReasonCode(), options.getSocketFactory());
+            }
             System.out.println("Connected with client id " + settings.clientId());
 
             // 4. Subscribe first, so our own messages come back to us. The broker refuses with SUBACK 0x80 (the
