@@ -1,7 +1,5 @@
 package serverless.harness;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -36,16 +34,7 @@ class StarterFaultIT {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("cases")
     void faultEndsInOneErrorLine(Starter starter, Fault fault, TestBed bed) {
-        Broker broker = bed.broker();
-        assumeTrue(fault.needs().isMetBy(broker), () -> fault + " is not injected: " + broker.lacks(fault.needs()));
-        ExampleRun run = ExampleRun.of(starter, broker, "starter-" + fault.name().toLowerCase(Locale.ROOT) + "-"
-                + starter.name().toLowerCase(Locale.ROOT));
-        fault.injectInto(run, bed);
-
-        RunResult result = run.execute();
-
-        ErrorLineAssertions.assertEndsInOneErrorLine(result,
-                new ErrorLineAssertions.ExpectedError(1, List.of(), fault.bound()), broker.password());
+        FaultCase.checkStarter(starter, fault, bed.broker(), bed);
     }
 
     /**
