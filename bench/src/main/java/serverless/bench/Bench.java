@@ -1,6 +1,7 @@
 package serverless.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -62,22 +63,26 @@ public final class Bench {
             System.setProperty("examples.root", defaultOutputDir().getParent().toAbsolutePath().getParent().toString());
         }
         out.println(Machine.describe());
+        // Before anything of the bench's own runs: whether the machine was idle as it started.
+        MachineLoad load = MachineLoad.atStart();
+        out.println(load.describe());
         if (settings.remote().isPresent()) {
             return measure(settings, settings.remote().get(), Optional.empty(), "Broker: " + settings.remote().get().host()
                     + " (MQTT_HOST; TLS " + settings.remote().get().tlsPort() + ", WSS " + settings.remote().get().wssPort()
-                    + settings.remote().get().wsPath() + ")", null, out);
+                    + settings.remote().get().wsPath() + ")", null, load, out);
         }
         out.println("Starting the local broker...");
         try (LocalDeployment deployment = LocalDeployment.start(LocalDeployment.HOST);
                 Interruption interruption = new Interruption(deployment)) {
             Target target = new Target(deployment.host(), deployment.tlsPort(), deployment.wssPort(), deployment.wsPath(),
                     deployment.username(), deployment.password(), deployment.caFile());
-            return measure(settings, target, deployment.hostsFile(), LOCAL_BROKER + target.host(), deployment, out);
+            return measure(settings, target, deployment.hostsFile(), LOCAL_BROKER + target.host(), deployment, load,
+                    out);
         }
     }
 
     private static Results measure(BenchSettings settings, Target target, Optional<Path> hostsFile, String broker,
-            LocalDeployment deployment, PrintStream out) throws Exception {
+            LocalDeployment deployment, MachineLoad load, PrintStream out) throws Exception {
         out.println(broker);
         out.println("Settings: " + settings.describe());
         List<StackFigures> all = new ArrayList<>();
@@ -86,13 +91,19 @@ public final class Bench {
                 all.add(new StackFigures(stack, transport));
             }
         }
-        // One client id per stack and transport (short: 23 characters is MQTT 3.1.1's limit on some brokers).
+        // One client id per stack and transport, and two for the broker's warm-up.
         Map<StackFigures, String> clientIds = new HashMap<>();
-        all.forEach(figures -> clientIds.put(figures, "bench-" + UUID.randomUUID().toString().substring(0, 8)));
+        all.forEach(figures -> clientIds.put(figures, newClientId()));
+        List<String> warmUpIds = List.of(newClientId(), newClientId());
         if (deployment != null) {
             // The local broker keeps Serverless' 10 publishes a second per client; the bench measures the stacks,
             // not the quota, so it lifts it for its own clients (and only for them).
-            deployment.liftPublishRate(clientIds.values());
+            List<String> lifted = new ArrayList<>(clientIds.values());
+            lifted.addAll(warmUpIds);
+            deployment.liftPublishRate(lifted);
+        }
+        if (settings.brokerWarmupMessages() > 0) {
+            warmUpBroker(settings, target, hostsFile, warmUpIds, out);
         }
         for (int round = 1; round <= settings.rounds(); round++) {
             // Interleaved: each round starts one stack later, so a drift of the machine's speed (another load,
@@ -101,7 +112,7 @@ public final class Bench {
             Collections.rotate(order, -(round - 1));
             if (settings.sharedJvm()) {
                 List<StackFigures> javaStacks = order.stream().filter(figures -> figures.stack.program().isEmpty()).toList();
-                measureShared(javaStacks, round, settings, target, hostsFile, clientIds, out);
+                measureShared(javaStacks, round, settings, target, hostsFile, clientIds, load, out);
                 order.removeAll(javaStacks);
             }
             for (StackFigures figures : order) {
@@ -119,29 +130,33 @@ public final class Bench {
                 }
                 String name = figures.stack.id() + "-" + figures.transport.name().toLowerCase() + "-round" + round;
                 long start = System.nanoTime();
+                Optional<MachineLoad.CpuTicks> before = load.sample();
                 try {
                     JsonNode result = StackProcess.run(figures.stack, figures.transport, clientIds.get(figures),
                             settings, target, hostsFile, name);
-                    record(figures, result, round, settings, (System.nanoTime() - start) / 1e9, out);
+                    record(figures, result, round, settings, (System.nanoTime() - start) / 1e9,
+                            load.othersCores(before, load.sample()), out);
                 } catch (Exception e) {
                     failed(figures, round, settings, Failure.describe(e), out);
                 }
             }
         }
         Results results = new Results(LocalDate.now().toString(), Machine.describe(), broker,
-                "Settings: " + settings.describe(), settings.messages(), all);
+                "Settings: " + settings.describe(), settings.messages(), all, load, settings.sharedJvm());
         write(results, settings.outputDir(), out);
         return results;
     }
 
     /** BENCH_SHARED_JVM: every Java stack of the round in one JVM, one after the other (the smoke test's way). */
     private static void measureShared(List<StackFigures> javaStacks, int round, BenchSettings settings, Target target,
-            Optional<Path> hostsFile, Map<StackFigures, String> clientIds, PrintStream out) {
+            Optional<Path> hostsFile, Map<StackFigures, String> clientIds, MachineLoad load, PrintStream out) {
         String pairs = javaStacks.stream().map(figures -> figures.stack.id() + ":" + figures.transport + ":"
                 + clientIds.get(figures)).collect(Collectors.joining(","));
         long start = System.nanoTime();
+        Optional<MachineLoad.CpuTicks> before = load.sample();
         try {
             List<JsonNode> results = StackProcess.runShared(pairs, settings, target, hostsFile, "java-round" + round);
+            double othersCores = load.othersCores(before, load.sample());
             for (StackFigures figures : javaStacks) {
                 Optional<JsonNode> result = results.stream().filter(node -> node.isObject()
                         && node.get("stack").asText().equals(figures.stack.id())
@@ -150,7 +165,7 @@ public final class Bench {
                         .filter(line -> line.startsWith(StackRun.FAILED_PREFIX + figures.stack.id() + " "
                                 + figures.transport + " ")).findFirst();
                 if (result.isPresent()) {
-                    record(figures, result.get(), round, settings, (System.nanoTime() - start) / 1e9, out);
+                    record(figures, result.get(), round, settings, (System.nanoTime() - start) / 1e9, othersCores, out);
                 } else {
                     failed(figures, round, settings, failure.orElse("no result"), out);
                 }
@@ -161,12 +176,43 @@ public final class Bench {
     }
 
     private static void record(StackFigures figures, JsonNode result, int round, BenchSettings settings, double seconds,
-            PrintStream out) {
-        figures.add(result);
-        out.printf("round %d/%d  %-22s QoS 0 %9s/s  QoS 1 %9s/s  latency p99 %s ms  (%.1f s)%n", round,
+            double othersCores, PrintStream out) {
+        figures.add(result, round, othersCores);
+        out.printf("round %d/%d  %-22s QoS 0 %9s/s  QoS 1 %9s/s  latency p99 %s ms  (%.1f s%s)%n", round,
                 settings.rounds(), figures.name(), Report.number(result.get("qos0PerSecond").asDouble()),
                 Report.number(result.get("qos1PerSecond").asDouble()),
-                Report.number(StackFigures.latencyOf(result).getValueAtPercentile(99) / 1000.0), seconds);
+                Report.number(StackFigures.latencyOf(result).getValueAtPercentile(99) / 1000.0), seconds,
+                othersCores < 0 ? "" : ", other work " + MachineLoad.format(othersCores) + " cores"
+                        + (othersCores > MachineLoad.DISTURBING_CORES ? ": DISTURBED" : ""));
+    }
+
+    /**
+     * Before the first stack is measured, the broker does the stacks' work, untimed: without it, whichever stack runs
+     * first meets a broker whose JIT has compiled nothing yet (measured: Vert.x lost a third of its QoS 1 throughput
+     * by going first). The floor over TLS (MQTT 3.1.1) and the HiveMQ client over WSS (MQTT 5) cover both protocol
+     * versions and both transports: connects, throughput at QoS 0 and 1, a latency run, as {@link Workload} does.
+     */
+    private static void warmUpBroker(BenchSettings settings, Target target, Optional<Path> hostsFile,
+            List<String> clientIds, PrintStream out) throws IOException, InterruptedException {
+        BenchSettings warmUp = settings.forBrokerWarmUp();
+        out.printf("Warming the broker up, untimed: %,d messages at QoS 0 and at QoS 1 and %d connects, over TLS"
+                + " (MQTT 3.1.1, the floor) and over WSS (MQTT 5, the HiveMQ client)...%n", warmUp.messages(),
+                warmUp.connects());
+        long start = System.nanoTime();
+        String pairs = Stack.FLOOR.id() + ":" + Transport.TLS + ":" + clientIds.get(0) + ","
+                + Stack.HIVEMQ_V5.id() + ":" + Transport.WSS + ":" + clientIds.get(1);
+        List<String> failed = StackProcess.runShared(pairs, warmUp, target, hostsFile, "broker-warmup").stream()
+                .filter(JsonNode::isTextual).map(JsonNode::asText).toList();
+        if (!failed.isEmpty()) {
+            throw new IOException("the broker's warm-up failed, so no stack was measured: " + String.join("; ", failed)
+                    + " (see " + settings.outputDir().resolve("logs").resolve("broker-warmup.out") + ")");
+        }
+        out.printf("Warmed up in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    private static String newClientId() {
+        // Short: 23 characters is MQTT 3.1.1's limit on some brokers.
+        return "bench-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static void failed(StackFigures figures, int round, BenchSettings settings, String reason, PrintStream out) {

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param latencyMessages BENCH_LATENCY_MESSAGES: messages in the latency measurement
  * @param window         BENCH_WINDOW: at most this many messages sent and not yet both acknowledged and back
  * @param warmupMessages BENCH_WARMUP: messages each stack sends before it is measured (0: no warm-up at all)
+ * @param brokerWarmupMessages BENCH_BROKER_WARMUP: messages at each QoS, over TLS and over WSS, that warm the broker
+ *                       up before the first stack is measured (0: none)
  * @param publishRate    MQTT_PUBLISH_RATE: at most this many publishes a second per client; 0 = no pacing
  * @param stacks         BENCH_STACKS: which stacks, by id (default all)
  * @param jvmOptions     BENCH_JVM_OPTIONS: options of each stack's JVM
@@ -30,13 +32,16 @@ import java.util.regex.Pattern;
  *                       for the smoke test; the CPU and memory figures are then not each stack's own
  */
 record BenchSettings(Optional<Target> remote, int messages, int rounds, int connects, int latencyRate,
-        int latencyMessages, int window, int warmupMessages, int publishRate, List<Stack> stacks,
+        int latencyMessages, int window, int warmupMessages, int brokerWarmupMessages, int publishRate,
+        List<Stack> stacks,
         List<String> jvmOptions, Path outputDir, boolean sharedJvm) {
 
     /** Serverless' publish quota per client: what the bench keeps to against a deployment unless told otherwise. */
     static final int SERVERLESS_PUBLISH_RATE = 10;
     /** The local broker's MQTT 5 Receive Maximum (HiveMQ CE's default): one window all stacks can keep. */
     static final int DEFAULT_WINDOW = 10;
+    /** Messages at each QoS per transport that warm the local broker up: see {@link #forBrokerWarmUp()}. */
+    static final int DEFAULT_BROKER_WARMUP = 20_000;
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]+");
     private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.?");
 
@@ -59,13 +64,15 @@ record BenchSettings(Optional<Target> remote, int messages, int rounds, int conn
         int latencyMessages = number(env, "BENCH_LATENCY_MESSAGES", local ? 2_000 : 50, 1);
         int window = number(env, "BENCH_WINDOW", DEFAULT_WINDOW, 1);
         int warmup = number(env, "BENCH_WARMUP", local ? 2_000 : 0, 0);
+        // A deployment's broker is warm already, and its quota would make this take minutes.
+        int brokerWarmup = number(env, "BENCH_BROKER_WARMUP", local ? DEFAULT_BROKER_WARMUP : 0, 0);
         List<Stack> stacks = optional(env, "BENCH_STACKS").map(BenchSettings::stacks).orElse(List.of(Stack.values()));
         List<String> jvmOptions = Arrays.stream(optional(env, "BENCH_JVM_OPTIONS").orElse("-Xmx512m").split("\\s+"))
                 .filter(option -> !option.isEmpty()).toList();
         Path outputDir = optional(env, "BENCH_OUTPUT").map(Path::of).orElse(defaultOutputDir);
         boolean sharedJvm = optional(env, "BENCH_SHARED_JVM").map("true"::equals).orElse(false);
         return new BenchSettings(remote, messages, rounds, connects, latencyRate, latencyMessages, window, warmup,
-                publishRate, stacks, jvmOptions, outputDir, sharedJvm);
+                brokerWarmup, publishRate, stacks, jvmOptions, outputDir, sharedJvm);
     }
 
     /**
@@ -93,11 +100,22 @@ record BenchSettings(Optional<Target> remote, int messages, int rounds, int conn
         return env;
     }
 
+    /**
+     * The settings of the broker's warm-up, which runs as a stack does, untimed: {@code brokerWarmupMessages} at each
+     * QoS, every connect a stack makes, a short latency run, and no warm-up of its own.
+     */
+    BenchSettings forBrokerWarmUp() {
+        return new BenchSettings(remote, brokerWarmupMessages, 1, connects, latencyRate,
+                Math.min(latencyMessages, 500), window, 0, 0, publishRate, stacks, jvmOptions, outputDir, true);
+    }
+
     /** One line for the report: the settings that must be (and are) the same for every stack. */
     String describe() {
         return String.format("%,d messages of %d bytes per throughput run (QoS 0, then QoS 1), window %d, TCP_NODELAY on;"
-                        + " %,d connects; latency: %,d messages at %d/s; warm-up %,d messages; %d round%s; publish rate %s",
-                messages, Payload.SIZE, window, connects, latencyMessages, latencyRate, warmupMessages, rounds,
+                        + " %,d connects; latency: %,d messages at %d/s; warm-up %,d messages per stack, %,d for the broker;"
+                        + " %d round%s; publish rate %s",
+                messages, Payload.SIZE, window, connects, latencyMessages, latencyRate, warmupMessages,
+                brokerWarmupMessages, rounds,
                 rounds == 1 ? "" : "s", publishRate == 0 ? "not paced" : publishRate + "/s per client");
     }
 

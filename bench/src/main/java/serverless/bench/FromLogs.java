@@ -32,7 +32,7 @@ public final class FromLogs {
                 for (int round : rounds) {
                     Path out = logs.resolve(stack.id() + "-" + transport.name().toLowerCase() + "-round" + round + ".out");
                     Files.readAllLines(out).stream().filter(line -> line.startsWith(StackRun.RESULT_PREFIX)).findFirst()
-                            .ifPresentOrElse(line -> figures.add(read(line)), () -> figures.failed("round " + round
+                            .ifPresentOrElse(line -> figures.add(read(line), round), () -> figures.failed("round " + round
                                     + ": no result in " + out));
                 }
                 all.add(figures);
@@ -40,7 +40,8 @@ public final class FromLogs {
         }
         Results results = new Results(LocalDate.now().toString(), Machine.describe(),
                 Bench.LOCAL_BROKER + "deployment.emqxsl.test", "Settings: " + settings.describe()
-                        .replaceAll("\\d+ rounds?", "rounds " + rounds + " of the run"), settings.messages(), all);
+                        .replaceAll("\\d+ rounds?", "rounds " + rounds + " of the run"), settings.messages(), all,
+                MachineLoad.notMeasured(), settings.sharedJvm());
         Bench.write(results, logs.getParent(), System.out);
     }
 

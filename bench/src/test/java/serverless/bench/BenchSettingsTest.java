@@ -23,6 +23,18 @@ class BenchSettingsTest {
         assertEquals(3, settings.rounds());
         assertEquals(0, settings.publishRate());
         assertEquals(List.of(Stack.values()), settings.stacks());
+        assertEquals(20_000, settings.brokerWarmupMessages());
+    }
+
+    @Test
+    void theBrokersWarmUpDoesAStacksWorkUntimedWithNoWarmUpOfItsOwn() {
+        BenchSettings warmUp = BenchSettings.from(Map.of("BENCH_BROKER_WARMUP", "5000", "BENCH_CONNECTS", "12"), OUT)
+                .forBrokerWarmUp();
+        assertEquals(5000, warmUp.messages(), "messages at each QoS");
+        assertEquals(12, warmUp.connects(), "every connect a stack makes");
+        assertEquals(0, warmUp.warmupMessages());
+        assertEquals(1, warmUp.rounds());
+        assertTrue(warmUp.sharedJvm(), "its two clients one after the other in one JVM");
     }
 
     @Test
@@ -32,6 +44,7 @@ class BenchSettingsTest {
         assertEquals(10, settings.publishRate());
         assertEquals(10, settings.latencyRate(), "the latency rate never goes over the publish rate");
         assertEquals(50, settings.messages());
+        assertEquals(0, settings.brokerWarmupMessages(), "a deployment's broker is warm, and its quota would make it slow");
         assertFalse(settings.toString().contains("secret"), "the password is never printed");
     }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The benchmark works, at a size that costs the build little: every stack over every transport it has (Node.js,
  * Python and Go where they are installed, as in the harness), against
- * the local broker, a few hundred messages, one round, no warm-up. The Java stacks share one JVM (BENCH_SHARED_JVM),
+ * the local broker, a few hundred messages, one round, no warm-up of the stacks and a small one of the broker. The
+ * Java stacks share one JVM (BENCH_SHARED_JVM),
  * with the C1 compiler only and the serial collector, as the harness runs its short-lived JVMs; the full run gives
  * each its own. Fails if any stack fails, a figure or ratio is missing, or a file is not written.
  *
@@ -38,6 +39,8 @@ class BenchSmokeTest {
                 "BENCH_CONNECTS", "3",
                 "BENCH_LATENCY_MESSAGES", "100",
                 "BENCH_WARMUP", "0",
+                // Small, but the broker's warm-up runs as in the full run: both its clients must finish.
+                "BENCH_BROKER_WARMUP", "200",
                 "BENCH_JVM_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m",
                 // Every Java stack in one JVM, one after the other: one JVM start instead of ten.
                 "BENCH_SHARED_JVM", "true",
@@ -62,10 +65,19 @@ class BenchSmokeTest {
         }));
         List<String> csv = Files.readAllLines(output.resolve("bench-results.csv"));
         assertEquals(14, csv.size(), "a header and one row per stack and transport");
-        assertTrue(Files.readString(output.resolve("bench-results.json")).contains("\"vs_floor\""));
+        assertTrue(csv.get(0).contains(",qos1_msgs_per_s,qos1_msgs_per_s_min,qos1_msgs_per_s_median,qos1_msgs_per_s_max,"),
+                csv.get(0));
+        String json = Files.readString(output.resolve("bench-results.json"));
+        assertTrue(json.contains("\"vs_floor\"") && json.contains("\"spread\"") && json.contains("\"load\""), json);
+        assertEquals(2, Files.readAllLines(output.resolve("logs").resolve("broker-warmup.out")).stream()
+                .filter(line -> line.startsWith(StackRun.RESULT_PREFIX)).count(),
+                "the broker's warm-up: the floor over TLS and the HiveMQ client over WSS, each to the end");
         byte[] png = Files.readAllBytes(output.resolve("bench-chart.png"));
         assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG chart");
         assertTrue(printed.contains("Machine: ") && printed.contains("Broker: ") && printed.contains("Ratios"), printed);
+        assertTrue(printed.contains("Warmed up in ") && printed.indexOf("Warmed up in ") < printed.indexOf("round 1/1"),
+                "the broker is warmed up before the first stack\n" + printed);
+        assertTrue(printed.contains("Load average (1 min): ") || printed.contains("Load: not measured"), printed);
         // The password is a secret even for a local broker: it goes to the stacks' JVMs through their environment only.
         assertTrue(!printed.contains("MQTT_PASSWORD="), "no password in the output");
     }
