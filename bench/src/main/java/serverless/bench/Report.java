@@ -110,8 +110,8 @@ final class Report {
             });
             out.println(row);
         }
-        out.println(WITHIN_SPREAD + " the difference is smaller than the spread of either figure over the rounds: no"
-                + " ranking, the run cannot tell them apart");
+        out.println(WITHIN_SPREAD + " within the spread: the two figures' rounds overlap (some round of each did as well"
+                + " as some round of the other), so the run cannot tell them apart: no ranking");
         out.println(BEATS_FLOOR + " a Java library did better than the floor, which does strictly less work: a"
                 + " disturbed run (see the warnings), not a result");
     }

@@ -51,16 +51,17 @@ record Results(String date, String machine, String broker, String settings, int 
     }
 
     /**
-     * Whether the difference between the two stacks' figures is smaller than the spread of either (the distance
-     * between its lowest and highest round): then the run does not tell which is better, and the ratio is no
-     * ranking. With one round nothing is known of the spread, so nothing is within it.
+     * Whether the two stacks' figures are within each other's spread: their rounds' ranges (lowest to highest)
+     * overlap, so some round of the one did as well as some round of the other, and the run does not tell which is
+     * better; the ratio is then no ranking. With one round nothing is known of the spread, so nothing is within it.
      */
     boolean withinSpread(StackFigures figures, StackFigures reference, Figure figure) {
-        if (figures == reference) {
+        StackFigures.Spread one = spread(figures, figure);
+        StackFigures.Spread other = spread(reference, figure);
+        if (figures == reference || one.rounds() < 2 || other.rounds() < 2) {
             return false;
         }
-        double widest = Math.max(spread(figures, figure).width(), spread(reference, figure).width());
-        return Math.abs(value(figures, figure) - value(reference, figure)) < widest;
+        return one.min() <= other.max() && other.min() <= one.max();
     }
 
     boolean withinSpreadOfFloor(StackFigures figures, Figure figure) {
@@ -72,8 +73,8 @@ record Results(String date, String machine, String broker, String settings, int 
     }
 
     /**
-     * A Java library stack that did better than the floor where the floor cannot lose ({@link #FLOOR_WINS}), by
-     * more than the spread: the floor does the same work with less (no library in between, the same JDK TLS), so
+     * A Java library stack that did better than the floor where the floor cannot lose ({@link #FLOOR_WINS}), beyond
+     * the spread (their rounds' ranges do not overlap): the floor does the same work with less (no library in between, the same JDK TLS), so
      * this says the run was disturbed (the floor's rounds met a busier machine or a colder broker), not that the
      * library is faster.
      */
@@ -94,10 +95,11 @@ record Results(String date, String machine, String broker, String settings, int 
         for (Figure figure : FLOOR_WINS) {
             if (beatsFloor(figures, figure)) {
                 StackFigures floor = floor().orElseThrow();
-                int rounds = Math.min(figures.rounds(), floor.rounds());
-                String margin = rounds < 2 ? "in a single round (no spread known)" : "by more than the spread of "
-                        + Report.number(Math.max(spread(figures, figure).width(), spread(floor, figure).width())) + " "
-                        + figure.unit + " over " + rounds + " rounds";
+                StackFigures.Spread mine = spread(figures, figure);
+                StackFigures.Spread floors = spread(floor, figure);
+                String margin = Math.min(mine.rounds(), floors.rounds()) < 2 ? "in a single round (no spread known)"
+                        : "every round of it (" + range(mine, figure) + ") below every round of the floor's ("
+                                + range(floors, figure) + ")";
                 warnings.add(figures.stack.label() + " " + figures.transport + " has a lower " + figure.title + " ("
                         + Report.number(value(figures, figure)) + " " + figure.unit + ") than the floor ("
                         + Report.number(value(floor, figure)) + " " + figure.unit + "), " + margin + ". The floor does"
@@ -113,6 +115,10 @@ record Results(String date, String machine, String broker, String settings, int 
         List<String> warnings = new ArrayList<>(load.warnings(stacks));
         stacks.forEach(figures -> warnings.addAll(consistencyWarnings(figures)));
         return warnings;
+    }
+
+    private static String range(StackFigures.Spread spread, Figure figure) {
+        return Report.number(spread.min()) + " to " + Report.number(spread.max()) + " " + figure.unit;
     }
 
     private static OptionalDouble ratio(double value, double reference) {
