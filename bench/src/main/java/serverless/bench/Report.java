@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
+import java.util.function.BiFunction;
 
 /** The results as a console table, CSV ({@code bench-results.csv}) and JSON ({@code bench-results.json}). */
 final class Report {
@@ -73,18 +74,10 @@ final class Report {
             return;
         }
         out.println("Spread: each figure's lowest and highest round (each round's own percentiles, throughput, CPU)");
-        out.println(header("stack", 14, TABLE));
-        for (StackFigures figures : results.stacks()) {
-            if (!figures.measured()) {
-                continue;
-            }
-            StringBuilder row = rowStart(figures);
-            TABLE.forEach(figure -> {
-                StackFigures.Spread spread = results.spread(figures, figure);
-                row.append(String.format(" %14s", number(spread.min()) + "-" + number(spread.max())));
-            });
-            out.println(row);
-        }
+        printRows(results, out, TABLE, 14, (figures, figure) -> {
+            StackFigures.Spread spread = results.spread(figures, figure);
+            return number(spread.min()) + "-" + number(spread.max());
+        });
     }
 
     /**
@@ -94,26 +87,31 @@ final class Report {
     private static void printRatios(Results results, PrintStream out) {
         out.println();
         out.println("Ratios: value / the floor's, and value / the best stack's (the floor not counted as a stack)");
-        out.println(header("stack", 15, RATIOS));
-        for (StackFigures figures : results.stacks()) {
-            if (!figures.measured()) {
-                continue;
-            }
-            StringBuilder row = rowStart(figures);
-            RATIOS.forEach(figure -> {
-                String toFloor = (results.beatsFloor(figures, figure) ? BEATS_FLOOR
-                        : results.withinSpreadOfFloor(figures, figure) ? WITHIN_SPREAD : "")
-                        + ratio(results.toFloor(figures, figure));
-                String toBest = (results.withinSpreadOfBest(figures, figure) ? WITHIN_SPREAD : "")
-                        + ratio(results.toBest(figures, figure));
-                row.append(String.format(" %15s", toFloor + " / " + toBest));
-            });
-            out.println(row);
-        }
+        printRows(results, out, RATIOS, 15, (figures, figure) -> {
+            String toFloor = (results.beatsFloor(figures, figure) ? BEATS_FLOOR
+                    : results.withinSpreadOfFloor(figures, figure) ? WITHIN_SPREAD : "")
+                    + ratio(results.toFloor(figures, figure));
+            String toBest = (results.withinSpreadOfBest(figures, figure) ? WITHIN_SPREAD : "")
+                    + ratio(results.toBest(figures, figure));
+            return toFloor + " / " + toBest;
+        });
         out.println(WITHIN_SPREAD + " within the spread: the two figures' rounds overlap (some round of each did as well"
                 + " as some round of the other), so the run cannot tell them apart: no ranking");
         out.println(BEATS_FLOOR + " a Java library did better than the floor, which does strictly less work: a"
                 + " disturbed run (see the warnings), not a result");
+    }
+
+    /** A header, then a row per measured stack: one cell per figure, {@code width} wide. */
+    private static void printRows(Results results, PrintStream out, List<Figure> columns, int width,
+            BiFunction<StackFigures, Figure, String> cell) {
+        out.println(header("stack", width, columns));
+        for (StackFigures figures : results.stacks()) {
+            if (figures.measured()) {
+                StringBuilder row = rowStart(figures);
+                columns.forEach(figure -> row.append(String.format(" %" + width + "s", cell.apply(figures, figure))));
+                out.println(row);
+            }
+        }
     }
 
     private static String header(String first, int width, List<Figure> figures) {
