@@ -15,16 +15,30 @@ import java.util.concurrent.TimeUnit;
  */
 final class SilentServer implements AutoCloseable {
 
-    private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    /** What the server does with a connection before it falls silent: nothing, or complete a TLS handshake. */
+    interface OnAccept {
+        void accepted(Socket connection) throws IOException;
+    }
+
+    private final ServerSocket socket;
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
     private final Semaphore connections = new Semaphore(0);
 
+    /** Plain TCP: not even a TLS ServerHello comes back. */
     SilentServer() throws IOException {
+        this(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), connection -> { });
+    }
+
+    /** On {@code socket} (bound already), doing {@code onAccept} with each connection and then nothing. */
+    SilentServer(ServerSocket socket, OnAccept onAccept) {
+        this.socket = socket;
         Thread acceptor = new Thread(() -> {
             try {
                 while (true) {
-                    accepted.add(socket.accept());
+                    Socket connection = socket.accept();
+                    accepted.add(connection);
                     connections.release();
+                    onAccept.accepted(connection);
                 }
             } catch (IOException closed) {
                 // the test is over
@@ -35,7 +49,11 @@ final class SilentServer implements AutoCloseable {
     }
 
     String tcpUri() {
-        return "tcp://127.0.0.1:" + socket.getLocalPort();
+        return "tcp://127.0.0.1:" + port();
+    }
+
+    int port() {
+        return socket.getLocalPort();
     }
 
     /** Whether {@code count} connections have come within {@code seconds}. */

@@ -3,16 +3,12 @@ package serverless.examples.paho;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -27,8 +23,7 @@ final class SilentTlsServer implements AutoCloseable {
     private static final char[] PASSWORD = "test-only".toCharArray();
 
     private final KeyStore keyStore;
-    private final SSLServerSocket socket;
-    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private final SilentServer server;
 
     SilentTlsServer(Path folder) throws IOException, GeneralSecurityException, InterruptedException {
         keyStore = keyStoreFor("localhost", folder.resolve("server.p12"));
@@ -36,24 +31,12 @@ final class SilentTlsServer implements AutoCloseable {
         keys.init(keyStore, PASSWORD);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(keys.getKeyManagers(), null, null);
-        socket = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> {
-            try {
-                while (true) {
-                    SSLSocket connection = (SSLSocket) socket.accept();
-                    accepted.add(connection);
-                    connection.startHandshake(); // and then not a word
-                }
-            } catch (IOException closed) {
-                // the test is over
-            }
-        }, "silent-tls-server");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        server = new SilentServer(tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()),
+                connection -> ((SSLSocket) connection).startHandshake()); // and then not a word
     }
 
     String sslUri() {
-        return "ssl://localhost:" + socket.getLocalPort();
+        return "ssl://localhost:" + server.port();
     }
 
     /** The JDK's TLS sockets, trusting this server's certificate only. */
@@ -67,10 +50,7 @@ final class SilentTlsServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
-        for (Socket connection : accepted) {
-            connection.close();
-        }
+        server.close();
     }
 
     /** A key and a self-signed certificate for {@code host}, made by keytool (no test library needed). */
