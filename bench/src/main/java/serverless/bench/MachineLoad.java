@@ -42,10 +42,10 @@ final class MachineLoad {
     }
 
     /**
-     * The CPU counters now, taken between two stack processes (none running: every finished child's time is then
+     * The CPU counters now (from the bench's main thread only), taken between two stack processes (none running: every finished child's time is then
      * in this process' own counters); the load average is sampled at the same moment.
      */
-    synchronized Optional<CpuTicks> sample() {
+    Optional<CpuTicks> sample() {
         loadAverage().ifPresent(during::add);
         try {
             return Optional.of(CpuTicks.parse(Files.readAllLines(Path.of("/proc/stat")).get(0),
@@ -68,11 +68,11 @@ final class MachineLoad {
         return before;
     }
 
-    synchronized OptionalDouble duringMin() {
+    OptionalDouble duringMin() {
         return during.stream().mapToDouble(Double::doubleValue).min();
     }
 
-    synchronized OptionalDouble duringMax() {
+    OptionalDouble duringMax() {
         return during.stream().mapToDouble(Double::doubleValue).max();
     }
 
